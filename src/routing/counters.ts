@@ -1,0 +1,17 @@
+/** Everything the router counts; every drop has a counter (the ctl's `counters` shows them). */
+export const COUNTER_NAMES = [
+  'helloRx', 'helloTx', 'helloUnknownRouter',
+  'lsaRx', 'lsaNew', 'lsaDuplicate', 'lsaFlushed', 'lsaOriginated', 'lsaRetransmits', 'lsaExpired',
+  'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
+  'ackRx', 'summaryRx', 'requestRx',
+  'spfRuns',
+  'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
+  'decodeErrors', 'unexpectedMessages',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+export type RouterCounters = Record<CounterName, number>;
+
+export function newCounters(): RouterCounters {
+  return Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as RouterCounters;
+}

@@ -1,0 +1,12 @@
+export type { Clock, Scheduler, Timer } from './clock.js';
+export { VirtualScheduler } from './virtual-time.js';
+export { NameTrie } from './fib.js';
+export { runSpf, type LocalLink, type NextHop, type RibEntry, type SpfInput, type SpfResult } from './spf.js';
+export { Lsdb, lsaKey, headerOf, type LsdbEntry, type InstallResult } from './lsdb.js';
+export { SequenceSource, MemorySeqStore, type SeqStore } from './seq.js';
+export { NeighborTable, type Neighbor } from './neighbors.js';
+export { decide, buildFib, routingName, type DataPacket, type ForwardDecision } from './forwarder.js';
+export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } from './counters.js';
+export { SpfThrottle } from './spf-throttle.js';
+export { RouterCore, type RouterCoreOptions } from './router.js';
+export type { LsaCrypto, RouterEvent, RouterTimers, UnsignedLsa } from './types.js';

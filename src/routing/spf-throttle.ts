@@ -1,0 +1,43 @@
+/**
+ * When SPF may run: at once when the last run is long past, otherwise after a hold that doubles
+ * while changes keep arriving (up to a maximum) and resets after a quiet spell. A flap storm
+ * thus costs at most one SPF per max-hold, and the last change is always computed.
+ */
+export class SpfThrottle {
+  pending = false;
+  private lastRun = -Infinity;
+  private hold: number;
+  private dueAt = Infinity;
+
+  constructor(private readonly initialHoldMs: number, private readonly maxHoldMs: number) {
+    this.hold = initialHoldMs;
+  }
+
+  request(now: number): void {
+    if (this.pending) return;
+    this.pending = true;
+    this.dueAt = Math.max(now, this.lastRun + this.hold);
+  }
+
+  due(now: number): boolean {
+    return this.pending && now >= this.dueAt;
+  }
+
+  force(): void {
+    this.dueAt = -Infinity;
+  }
+
+  ran(now: number): void {
+    const gap = now - this.lastRun;
+    if (gap >= 2 * this.maxHoldMs) this.hold = this.initialHoldMs;
+    else if (gap <= 2 * this.hold) this.hold = Math.min(this.maxHoldMs, this.hold * 2);
+    this.lastRun = now;
+    this.pending = false;
+    this.dueAt = Infinity;
+  }
+
+  /** Milliseconds until a pending run is due (for drivers that sleep until then). */
+  waitMs(now: number): number {
+    return this.pending ? Math.max(0, this.dueAt - now) : Infinity;
+  }
+}

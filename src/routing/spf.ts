@@ -1,0 +1,170 @@
+/**
+ * Dijkstra over the LSDB's two-way links, with every equal-cost first hop kept, then the RIB:
+ * per prefix the cheapest origins and the union of their first hops. Routers are integer ids
+ * inside the run (a binary heap over typed arrays), so 1,000 routers take a few milliseconds.
+ */
+import type { AdjacencyEntry, PrefixEntry } from '../wire/messages.js';
+import type { Name } from '../wire/name.js';
+import { MinHeap } from './heap.js';
+
+/** One of this router's own two-way adjacencies (interface + neighbor + the cost we configured). */
+export interface LocalLink {
+  readonly iface: string;
+  readonly neighbor: Name;
+  readonly cost: number;
+}
+
+export interface SpfInput {
+  readonly self: Name;
+  /** Adjacency LSAs: origin -> the neighbors it lists. */
+  readonly adjacencies: Iterable<{ readonly origin: Name; readonly neighbors: readonly AdjacencyEntry[] }>;
+  readonly prefixes: Iterable<{ readonly origin: Name; readonly prefixes: readonly PrefixEntry[] }>;
+  readonly localLinks: readonly LocalLink[];
+}
+
+export interface NextHop {
+  readonly iface: string;
+  readonly neighbor: Name;
+  /** Total cost to the destination through this next hop. */
+  readonly cost: number;
+}
+
+export interface RibEntry {
+  readonly prefix: Name;
+  /** True when this router originates the prefix (or it is its own name): deliver here. */
+  readonly local: boolean;
+  readonly cost: number;
+  /** Routers that originate the prefix at the best cost. */
+  readonly origins: readonly Name[];
+  readonly nexthops: readonly NextHop[];
+}
+
+export interface SpfResult {
+  /** Sorted by prefix. */
+  readonly rib: RibEntry[];
+  /** Reachable routers and their distance (self included, at 0). */
+  readonly distances: Map<string, number>;
+}
+
+const EMPTY: readonly number[] = [];
+
+export function runSpf(input: SpfInput): SpfResult {
+  const ids = new Map<string, number>();
+  const names: Name[] = [];
+  const idOf = (n: Name): number => {
+    const k = n.key;
+    let id = ids.get(k);
+    if (id === undefined) {
+      ids.set(k, (id = names.length));
+      names.push(n);
+    }
+    return id;
+  };
+  const self = idOf(input.self);
+  // Directed edges as listed, keyed by pair; an edge is usable only when its reverse is listed too.
+  const listed = new Map<number, number>();
+  const out: number[][] = [];
+  const pairs: [number, number, number][] = [];
+  for (const a of input.adjacencies) {
+    const u = idOf(a.origin);
+    for (const e of a.neighbors) pairs.push([u, idOf(e.neighbor), e.cost]);
+  }
+  const N = names.length;
+  for (const [u, v, c] of pairs) {
+    const k = u * N + v;
+    const old = listed.get(k);
+    if (old === undefined || c < old) listed.set(k, c);
+  }
+  for (let i = 0; i < N; i++) out.push([]);
+  for (const [k, c] of listed) {
+    const u = Math.floor(k / N), v = k % N;
+    if (u !== self && listed.has(v * N + u)) out[u]!.push(v, c);
+  }
+
+  const dist = new Float64Array(N).fill(Infinity);
+  const first: (readonly number[])[] = new Array<readonly number[]>(N).fill(EMPTY);
+  const done = new Uint8Array(N);
+  const heap = new MinHeap(Math.max(16, N));
+  dist[self] = 0;
+  done[self] = 1;
+  input.localLinks.forEach((l, i) => {
+    const v = ids.get(l.neighbor.key);
+    if (v === undefined || !listed.has(v * N + self)) return; // neighbor's LSA does not list us yet
+    relax(v, l.cost, [i]);
+  });
+  function relax(v: number, d: number, fh: readonly number[]): void {
+    if (d < dist[v]!) {
+      dist[v] = d;
+      first[v] = fh;
+      heap.push(d, v);
+    } else if (d === dist[v]! && first[v] !== fh) {
+      first[v] = union(first[v]!, fh);
+    }
+  }
+  while (heap.size > 0) {
+    const d = heap.peekKey();
+    const u = heap.pop();
+    if (done[u] || d > dist[u]!) continue;
+    done[u] = 1;
+    const edges = out[u]!;
+    const fh = first[u]!;
+    for (let j = 0; j < edges.length; j += 2) {
+      const v = edges[j]!;
+      if (!done[v]) relax(v, d + edges[j + 1]!, fh);
+    }
+  }
+
+  const distances = new Map<string, number>();
+  for (let i = 0; i < N; i++) if (dist[i]! < Infinity) distances.set(names[i]!.key, dist[i]!);
+
+  // Candidates per prefix: every router's own name, plus the prefix LSAs.
+  type Best = { prefix: Name; cost: number; origins: number[] };
+  const best = new Map<string, Best>();
+  const offer = (prefix: Name, origin: number, extra: number) => {
+    const c = dist[origin]! + extra;
+    if (c === Infinity) return;
+    const k = prefix.key;
+    const b = best.get(k);
+    if (!b || c < b.cost) best.set(k, { prefix, cost: c, origins: [origin] });
+    else if (c === b.cost && !b.origins.includes(origin)) b.origins.push(origin);
+  };
+  for (let i = 0; i < N; i++) offer(names[i]!, i, 0);
+  for (const p of input.prefixes) {
+    const o = ids.get(p.origin.key);
+    if (o === undefined) continue;
+    for (const e of p.prefixes) offer(e.prefix, o, e.cost);
+  }
+  const rib: RibEntry[] = [];
+  for (const b of best.values()) {
+    const local = b.origins.includes(self);
+    let fh: readonly number[] = EMPTY;
+    if (!local) for (const o of b.origins) fh = union(fh, first[o]!);
+    rib.push({
+      prefix: b.prefix,
+      local,
+      cost: b.cost,
+      origins: (local ? [self] : b.origins).map((o) => names[o]!),
+      nexthops: fh.map((i) => {
+        const l = input.localLinks[i]!;
+        return { iface: l.iface, neighbor: l.neighbor, cost: b.cost };
+      }),
+    });
+  }
+  rib.sort((a, b) => a.prefix.compare(b.prefix));
+  return { rib, distances };
+}
+
+/** Union of two sorted id lists (first-hop sets are tiny: at most the router's degree). */
+function union(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i], y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) out.push(a[i++]!);
+    else if (x === undefined || y < x) out.push(b[j++]!);
+    else { out.push(a[i++]!); j++; }
+  }
+  return out.length === a.length ? a : out;
+}

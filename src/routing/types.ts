@@ -1,0 +1,33 @@
+import type { AdjacencyLsa, Lsa, LsaKind, PrefixLsa } from '../wire/messages.js';
+import type { Name } from '../wire/name.js';
+
+export interface RouterTimers {
+  helloIntervalMs: number;
+  /** Silence after which a neighbor is declared dead. */
+  deadIntervalMs: number;
+  lsaLifetimeS: number;
+  /** Origin re-floods its LSAs this often (well under the lifetime). */
+  lsaRefreshS: number;
+  /** Unacked LSAs, unanswered requests and summaries are resent this often. */
+  rxmtIntervalMs: number;
+  /** Minimum gap between SPF runs; doubles while changes keep coming, up to the max. */
+  spfInitialHoldMs: number;
+  spfMaxHoldMs: number;
+}
+
+export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;
+
+/** Signing with our key and verifying with the origin's key from the lab's trust map. */
+export interface LsaCrypto {
+  sign(lsa: UnsignedLsa): Lsa;
+  verify(lsa: Lsa): 'ok' | 'unknown-origin' | 'bad-signature';
+  /** Whether the router is in the trust map (hellos from others are ignored). */
+  knows(router: Name): boolean;
+}
+
+export type RouterEvent =
+  | { type: 'adjacency'; iface: string; neighbor: Name; up: boolean; reason: string }
+  | { type: 'spf'; durationMs: number; routes: number; routers: number }
+  | { type: 'originate'; kind: LsaKind; seq: bigint; lifetimeS: number }
+  | { type: 'lsa-drop'; reason: string; iface: string; origin: Name; kind: LsaKind; seq: bigint }
+  | { type: 'data-drop'; reason: string; name: Name; iface: string | undefined };
