@@ -10,7 +10,8 @@ const enc = new TextEncoder();
 
 export class Name {
   readonly components: readonly Uint8Array[];
-  private text?: string;
+  // An ES private field: invisible to deepStrictEqual, so a printed name still equals a fresh one.
+  #text?: string;
 
   constructor(components: readonly Uint8Array[] = []) {
     this.components = components;
@@ -72,8 +73,8 @@ export class Name {
   }
 
   toString(): string {
-    this.text ??= '/' + this.components.map(componentToText).join('/');
-    return this.text;
+    this.#text ??= '/' + this.components.map(componentToText).join('/');
+    return this.#text;
   }
 
   toJSON(): string {
@@ -94,16 +95,21 @@ function parseComponent(part: string, index: number, whole: string): Uint8Array 
     return enc.encode(part.slice(3));
   }
   const out: number[] = [];
-  for (let i = 0; i < part.length; i++) {
-    const ch = part[i]!;
-    if (ch === '%') {
+  let pending = 0; // characters of a %XX escape still to skip
+  let i = 0;
+  // Iterate by code point, so a character outside the BMP encodes as one UTF-8 sequence.
+  for (const ch of part) {
+    if (pending > 0) {
+      pending--;
+    } else if (ch === '%') {
       const hex = part.slice(i + 1, i + 3);
       if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new NameSyntaxError(whole, `bad escape "%${hex}" in component ${index}`);
       out.push(parseInt(hex, 16));
-      i += 2;
+      pending = 2;
     } else {
       for (const b of enc.encode(ch)) out.push(b);
     }
+    i += ch.length;
   }
   return Uint8Array.from(out);
 }

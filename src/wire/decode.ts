@@ -1,0 +1,445 @@
+/**
+ * Bytes → Message. Throws only DecodeError. Fields may come in any order; a known field that
+ * appears twice where one is expected is 'duplicate-field', a required one that is absent is
+ * 'missing-field'. Unknown skippable fields are skipped, unknown critical ones rejected.
+ * Everything returned is copied out of the input, so the caller may reuse its buffer.
+ */
+import type {
+  AdjacencyEntry,
+  AnnouncementAction,
+  AuthRejectReason,
+  AuthResponse,
+  LsaHeader,
+  LsaKind,
+  Lsa,
+  Message,
+  NackReason,
+  PolicyEntry,
+  PrefixAnnouncement,
+  PrefixEntry,
+  QosSample,
+  WeightedName,
+} from './messages.js';
+import { Name } from './name.js';
+import { DecodeError, TlvReader } from './tlv-decoder.js';
+import { preserveBody } from './preserved.js';
+import {
+  ActionCode,
+  AuthReasonCode,
+  invert,
+  LsaKindCode,
+  MsgType,
+  MsgTypeName,
+  NackReasonCode,
+  PROTOCOL_VERSION,
+  T,
+} from './types.js';
+
+const lsaKinds = invert<LsaKind>(LsaKindCode);
+const actions = invert<AnnouncementAction>(ActionCode);
+const authReasons = invert<AuthRejectReason>(AuthReasonCode);
+const nackReasons = invert<NackReason>(NackReasonCode);
+
+export type DecodeResult = { ok: true; message: Message } | { ok: false; error: DecodeError };
+
+export function decode(bytes: Uint8Array): Message {
+  if (bytes.length === 0) throw new DecodeError('truncated', 0, 'empty payload');
+  if (bytes[0] !== PROTOCOL_VERSION) {
+    throw new DecodeError('unsupported-version', 0, `version ${bytes[0]}, this decoder speaks ${PROTOCOL_VERSION}`);
+  }
+  const r = new TlvReader(bytes, 1, bytes.length);
+  if (!r.next()) throw new DecodeError('truncated', 1, 'no message after the version byte');
+  // Ethernet pads short frames with zeros; a TLV type is never 0, so zeros after the message are padding.
+  for (let i = r.vEnd; i < bytes.length; i++) {
+    if (bytes[i] !== 0) throw new DecodeError('trailing-bytes', r.vEnd, `${bytes.length - r.vEnd} bytes after the message`);
+  }
+  return decodeMessage(r);
+}
+
+export function tryDecode(bytes: Uint8Array): DecodeResult {
+  try {
+    return { ok: true, message: decode(bytes) };
+  } catch (e) {
+    if (e instanceof DecodeError) return { ok: false, error: e };
+    // decode() is meant to throw nothing else; if it ever does, still hand back a typed error.
+    return { ok: false, error: new DecodeError('bad-value', 0, `internal: ${String(e)}`) };
+  }
+}
+
+function set<V>(r: TlvReader, old: V | undefined, v: V): V {
+  if (old !== undefined) throw new DecodeError('duplicate-field', r.start, `TLV type ${r.type} appears twice`);
+  return v;
+}
+
+function need<V>(v: V | undefined, r: TlvReader, what: string): V {
+  if (v === undefined) throw new DecodeError('missing-field', r.start, `${what} is missing`);
+  return v;
+}
+
+function name(r: TlvReader): Name {
+  const c = r.child();
+  const comps: Uint8Array[] = [];
+  while (c.next()) {
+    if (c.type === T.Component) comps.push(c.copy());
+    else c.unknown('a name');
+  }
+  return new Name(comps);
+}
+
+function enumOf<K>(r: TlvReader, table: ReadonlyMap<number, K>, what: string, fallback?: K): K {
+  const code = r.nni();
+  const v = table.get(code) ?? fallback;
+  if (v === undefined) throw new DecodeError('bad-value', r.start, `unknown ${what} ${code}`);
+  return v;
+}
+
+function hopLimit(r: TlvReader): number {
+  if (r.length !== 1) throw new DecodeError('bad-length', r.start, 'hop limit must be 1 byte');
+  return r.buf[r.vStart]!;
+}
+
+/** Decodes the message TLV the reader is on (used for the frame and for a nested announcement). */
+function decodeMessage(outer: TlvReader): Message {
+  const type = MsgTypeName.get(outer.type);
+  if (type === undefined) {
+    throw new DecodeError('unknown-message-type', outer.start, `message type ${outer.type} is not one this decoder knows`);
+  }
+  const r = outer.child();
+  switch (type) {
+    case 'hello': {
+      let router: Name | undefined, iface: string | undefined, hi: number | undefined, dead: number | undefined;
+      const neighbors: Name[] = [];
+      while (r.next()) {
+        switch (r.type) {
+          case T.Router: router = set(r, router, name(r)); break;
+          case T.Interface: iface = set(r, iface, r.text()); break;
+          case T.HelloInterval: hi = set(r, hi, r.nni()); break;
+          case T.DeadInterval: dead = set(r, dead, r.nni()); break;
+          case T.Name: neighbors.push(name(r)); break;
+          default: r.unknown('hello');
+        }
+      }
+      return {
+        type,
+        router: need(router, outer, 'hello router'),
+        iface: need(iface, outer, 'hello interface'),
+        helloIntervalMs: need(hi, outer, 'hello interval'),
+        deadIntervalMs: need(dead, outer, 'dead interval'),
+        neighbors,
+      };
+    }
+    case 'lsa': {
+      let lsa: Omit<Lsa, 'signature'> | undefined, sig: Uint8Array | undefined, body: Uint8Array | undefined;
+      while (r.next()) {
+        switch (r.type) {
+          case T.LsaBody: {
+            const [l, skipped] = lsaBody(r);
+            lsa = set(r, lsa, l);
+            if (skipped) body = r.buf.slice(r.start, r.vEnd);
+            break;
+          }
+          case T.Signature: sig = set(r, sig, r.copy()); break;
+          default: r.unknown('lsa');
+        }
+      }
+      const full = { ...need(lsa, outer, 'LSA body'), signature: need(sig, outer, 'LSA signature') } as Lsa;
+      if (body) preserveBody(full, body);
+      return { type, lsa: full };
+    }
+    case 'lsa-ack':
+    case 'db-summary': {
+      const headers: LsaHeader[] = [];
+      let last: boolean | undefined;
+      while (r.next()) {
+        if (r.type === T.LsaHeader) headers.push(lsaHeader(r, true));
+        else if (r.type === T.Last && type === 'db-summary') last = set(r, last, r.bool());
+        else r.unknown(type);
+      }
+      if (type === 'lsa-ack') return { type, acks: headers };
+      return { type, headers, last: need(last, outer, 'db-summary last flag') };
+    }
+    case 'lsa-request': {
+      const wanted: { kind: LsaKind; origin: Name }[] = [];
+      while (r.next()) {
+        if (r.type === T.LsaWanted) {
+          const h = lsaHeader(r, false);
+          wanted.push({ kind: h.kind, origin: h.origin });
+        } else r.unknown(type);
+      }
+      return { type, wanted };
+    }
+    case 'prefix-announcement':
+      return announcement(outer, r);
+    case 'auth-request': {
+      let id: bigint | undefined, gw: Name | undefined, ann: PrefixAnnouncement | undefined;
+      while (r.next()) {
+        switch (r.type) {
+          case T.RequestId: id = set(r, id, r.bigNni()); break;
+          case T.Gateway: gw = set(r, gw, name(r)); break;
+          case MsgType['prefix-announcement']: ann = set(r, ann, announcement(r, r.child())); break;
+          default: r.unknown(type);
+        }
+      }
+      return {
+        type,
+        requestId: need(id, outer, 'request id'),
+        gateway: need(gw, outer, 'gateway'),
+        announcement: need(ann, outer, 'announcement'),
+      };
+    }
+    case 'auth-response': {
+      let id: bigint | undefined, acc: boolean | undefined, reason: AuthRejectReason | undefined, text: string | undefined;
+      const prefixes: Name[] = [];
+      while (r.next()) {
+        switch (r.type) {
+          case T.RequestId: id = set(r, id, r.bigNni()); break;
+          case T.Accepted: acc = set(r, acc, r.bool()); break;
+          case T.Reason: reason = set(r, reason, enumOf(r, authReasons, 'reject reason', 'other')); break;
+          case T.ReasonText: text = set(r, text, r.text()); break;
+          case T.Name: prefixes.push(name(r)); break;
+          default: r.unknown(type);
+        }
+      }
+      const m: { -readonly [K in keyof AuthResponse]: AuthResponse[K] } = {
+        type,
+        requestId: need(id, outer, 'request id'),
+        accepted: need(acc, outer, 'accepted flag'),
+        prefixes,
+      };
+      if (reason !== undefined) m.reason = reason;
+      if (text !== undefined) m.reasonText = text;
+      return m;
+    }
+    case 'qos-telemetry': {
+      let reporter: Name | undefined, time: number | undefined;
+      const entries: QosSample[] = [];
+      while (r.next()) {
+        switch (r.type) {
+          case T.Reporter: reporter = set(r, reporter, name(r)); break;
+          case T.Time: time = set(r, time, r.nni()); break;
+          case T.QosSample: entries.push(qosSample(r)); break;
+          default: r.unknown(type);
+        }
+      }
+      return { type, reporter: need(reporter, outer, 'reporter'), time: need(time, outer, 'time'), entries };
+    }
+    case 'qos-policy': {
+      let origin: Name | undefined, version: bigint | undefined, expires: number | undefined;
+      const entries: PolicyEntry[] = [];
+      while (r.next()) {
+        switch (r.type) {
+          case T.Origin: origin = set(r, origin, name(r)); break;
+          case T.Version: version = set(r, version, r.bigNni()); break;
+          case T.Expires: expires = set(r, expires, r.nni()); break;
+          case T.PolicyEntry: entries.push(policyEntry(r)); break;
+          default: r.unknown(type);
+        }
+      }
+      return {
+        type,
+        origin: need(origin, outer, 'policy origin'),
+        version: need(version, outer, 'policy version'),
+        expires: need(expires, outer, 'policy expiry'),
+        entries,
+      };
+    }
+    case 'request':
+    case 'response':
+    case 'nack':
+      return data(type, outer, r);
+  }
+  throw new DecodeError('unknown-message-type', outer.start, `message type ${outer.type}`);
+}
+
+function data(type: 'request' | 'response' | 'nack', outer: TlvReader, r: TlvReader): Message {
+  let hop: number | undefined, nm: Name | undefined, req: Name | undefined, id: bigint | undefined;
+  let si: number | undefined, sc: number | undefined, status: number | undefined, payload: Uint8Array | undefined;
+  let reason: NackReason | undefined, reporter: Name | undefined;
+  const isNack = type === 'nack';
+  while (r.next()) {
+    switch (r.type) {
+      case T.HopLimit: hop = set(r, hop, hopLimit(r)); break;
+      case T.Name: nm = set(r, nm, name(r)); break;
+      case T.Requester: req = set(r, req, name(r)); break;
+      case T.RequestId: id = set(r, id, r.bigNni()); break;
+      case T.SegIndex: if (isNack) r.unknown(type); else si = set(r, si, r.nni()); break;
+      case T.SegCount: if (isNack) r.unknown(type); else sc = set(r, sc, r.nni()); break;
+      case T.Status: if (type !== 'response') r.unknown(type); else status = set(r, status, r.nni()); break;
+      case T.Payload: if (isNack) r.unknown(type); else payload = set(r, payload, r.copy()); break;
+      case T.Reason: if (!isNack) r.unknown(type); else reason = set(r, reason, enumOf(r, nackReasons, 'nack reason', 'other')); break;
+      case T.Reporter: if (!isNack) r.unknown(type); else reporter = set(r, reporter, name(r)); break;
+      default: r.unknown(type);
+    }
+  }
+  const common = {
+    name: need(nm, outer, 'name'),
+    requester: need(req, outer, 'requester'),
+    requestId: need(id, outer, 'request id'),
+  };
+  const hopLimitV = need(hop, outer, 'hop limit');
+  if (isNack) {
+    return { type, ...common, reason: need(reason, outer, 'nack reason'), hopLimit: hopLimitV, reporter: need(reporter, outer, 'reporter') };
+  }
+  const rest = {
+    hopLimit: hopLimitV,
+    segIndex: need(si, outer, 'segment index'),
+    segCount: need(sc, outer, 'segment count'),
+    payload: need(payload, outer, 'payload'),
+  };
+  if (type === 'request') return { type, ...common, ...rest };
+  return { type, ...common, ...rest, status: need(status, outer, 'status') };
+}
+
+function lsaHeader(outer: TlvReader, withSeq: boolean): LsaHeader {
+  const r = outer.child();
+  let kind: LsaKind | undefined, origin: Name | undefined, seq: bigint | undefined;
+  while (r.next()) {
+    switch (r.type) {
+      case T.LsaKind: kind = set(r, kind, enumOf(r, lsaKinds, 'LSA kind')); break;
+      case T.Origin: origin = set(r, origin, name(r)); break;
+      case T.Seq: if (withSeq) seq = set(r, seq, r.bigNni()); else r.unknown('an LSA request'); break;
+      default: r.unknown('an LSA header');
+    }
+  }
+  return { kind: need(kind, outer, 'LSA kind'), origin: need(origin, outer, 'LSA origin'), seq: withSeq ? need(seq, outer, 'LSA seq') : 0n };
+}
+
+/** Returns the unsigned LSA and whether an unknown skippable field was skipped. */
+function lsaBody(outer: TlvReader): [Omit<Lsa, 'signature'>, boolean] {
+  const r = outer.child();
+  let kind: LsaKind | undefined, origin: Name | undefined, seq: bigint | undefined, life: number | undefined;
+  const adj: AdjacencyEntry[] = [];
+  const pfx: PrefixEntry[] = [];
+  const skips = TlvReader.skips;
+  while (r.next()) {
+    switch (r.type) {
+      case T.LsaKind: kind = set(r, kind, enumOf(r, lsaKinds, 'LSA kind')); break;
+      case T.Origin: origin = set(r, origin, name(r)); break;
+      case T.Seq: seq = set(r, seq, r.bigNni()); break;
+      case T.Lifetime: life = set(r, life, r.nni()); break;
+      case T.AdjacencyEntry: {
+        const [n, cost] = nameCost(r);
+        adj.push({ neighbor: n, cost });
+        break;
+      }
+      case T.PrefixEntry: {
+        const [n, cost] = nameCost(r);
+        pfx.push({ prefix: n, cost });
+        break;
+      }
+      default:
+        r.unknown('an LSA body');
+    }
+  }
+  const k = need(kind, outer, 'LSA kind');
+  if ((k === 'adjacency' && pfx.length > 0) || (k === 'prefix' && adj.length > 0)) {
+    throw new DecodeError('bad-value', outer.start, `${k} LSA carries entries of the other kind`);
+  }
+  const base = { kind: k, origin: need(origin, outer, 'LSA origin'), seq: need(seq, outer, 'LSA seq'), lifetimeS: need(life, outer, 'LSA lifetime') };
+  const lsa = k === 'adjacency' ? { ...base, kind: k, neighbors: adj } : { ...base, kind: k, prefixes: pfx };
+  return [lsa, TlvReader.skips !== skips];
+}
+
+function nameCost(outer: TlvReader): [Name, number] {
+  const r = outer.child();
+  let n: Name | undefined, cost: number | undefined;
+  while (r.next()) {
+    if (r.type === T.Name) n = set(r, n, name(r));
+    else if (r.type === T.Cost) cost = set(r, cost, r.nni());
+    else r.unknown('an LSA entry');
+  }
+  return [need(n, outer, 'entry name'), need(cost, outer, 'entry cost')];
+}
+
+function announcement(outer: TlvReader, r: TlvReader): PrefixAnnouncement {
+  let body: Omit<PrefixAnnouncement, 'signature'> | undefined, sig: Uint8Array | undefined, kept: Uint8Array | undefined;
+  while (r.next()) {
+    switch (r.type) {
+      case T.AnnouncementBody: {
+        const b = r.child();
+        let action: AnnouncementAction | undefined, pod: Name | undefined, key: Uint8Array | undefined, ts: number | undefined;
+        const prefixes: Name[] = [];
+        const skips = TlvReader.skips;
+        while (b.next()) {
+          switch (b.type) {
+            case T.Action: action = set(b, action, enumOf(b, actions, 'announcement action')); break;
+            case T.Pod: pod = set(b, pod, name(b)); break;
+            case T.Name: prefixes.push(name(b)); break;
+            case T.PublicKey: key = set(b, key, b.copy()); break;
+            case T.Timestamp: ts = set(b, ts, b.nni()); break;
+            default: b.unknown('an announcement body');
+          }
+        }
+        body = set(r, body, {
+          type: 'prefix-announcement',
+          action: need(action, r, 'announcement action'),
+          pod: need(pod, r, 'announcement pod'),
+          prefixes,
+          publicKey: need(key, r, 'announcement public key'),
+          timestamp: need(ts, r, 'announcement timestamp'),
+        });
+        if (TlvReader.skips !== skips) kept = r.buf.slice(r.start, r.vEnd);
+        break;
+      }
+      case T.Signature: sig = set(r, sig, r.copy()); break;
+      default: r.unknown('an announcement');
+    }
+  }
+  const a: PrefixAnnouncement = { ...need(body, outer, 'announcement body'), signature: need(sig, outer, 'announcement signature') };
+  if (kept) preserveBody(a, kept);
+  return a;
+}
+
+function qosSample(outer: TlvReader): QosSample {
+  const r = outer.child();
+  let target: Name | undefined, rtt: number | undefined, loss: number | undefined, err: number | undefined;
+  let healthy: boolean | undefined, samples: number | undefined, time: number | undefined;
+  while (r.next()) {
+    switch (r.type) {
+      case T.Target: target = set(r, target, name(r)); break;
+      case T.RttUs: rtt = set(r, rtt, r.nni()); break;
+      case T.LossPpm: loss = set(r, loss, r.nni()); break;
+      case T.ErrorPpm: err = set(r, err, r.nni()); break;
+      case T.Healthy: healthy = set(r, healthy, r.bool()); break;
+      case T.SampleCount: samples = set(r, samples, r.nni()); break;
+      case T.Time: time = set(r, time, r.nni()); break;
+      default: r.unknown('a QoS sample');
+    }
+  }
+  return {
+    target: need(target, outer, 'sample target'),
+    rttUs: need(rtt, outer, 'sample rtt'),
+    lossPpm: need(loss, outer, 'sample loss'),
+    errorPpm: need(err, outer, 'sample error rate'),
+    healthy: need(healthy, outer, 'sample health'),
+    samples: need(samples, outer, 'sample count'),
+    time: need(time, outer, 'sample time'),
+  };
+}
+
+function policyEntry(outer: TlvReader): PolicyEntry {
+  const r = outer.child();
+  let prefix: Name | undefined;
+  const instances: WeightedName[] = [];
+  const nexthops: WeightedName[] = [];
+  while (r.next()) {
+    switch (r.type) {
+      case T.Name: prefix = set(r, prefix, name(r)); break;
+      case T.Instance: instances.push(weightedName(r)); break;
+      case T.Nexthop: nexthops.push(weightedName(r)); break;
+      default: r.unknown('a policy entry');
+    }
+  }
+  return { prefix: need(prefix, outer, 'policy prefix'), instances, nexthops };
+}
+
+function weightedName(outer: TlvReader): WeightedName {
+  const r = outer.child();
+  let n: Name | undefined, w: number | undefined;
+  while (r.next()) {
+    if (r.type === T.Name) n = set(r, n, name(r));
+    else if (r.type === T.Weight) w = set(r, w, r.nni());
+    else r.unknown('a weighted name');
+  }
+  return { name: need(n, outer, 'weighted name'), weight: need(w, outer, 'weight') };
+}

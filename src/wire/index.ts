@@ -1,0 +1,18 @@
+/** The DAMC wire format: what other folders may import from src/wire. See PROTOCOL.md. */
+export * from './messages.js';
+export { Name, NameSyntaxError, bytesEqual } from './name.js';
+export { encode } from './encode.js';
+export { decode, tryDecode, type DecodeResult } from './decode.js';
+export { DecodeError, type DecodeErrorCode } from './tlv-decoder.js';
+export { lsaBody, announcementBody } from './body.js';
+export type { UnsignedLsa, UnsignedAnnouncement } from './preserved.js';
+export {
+  signLsa,
+  verifyLsa,
+  signAnnouncement,
+  verifyAnnouncement,
+  publicKeyFromRaw,
+  rawPublicKey,
+} from './sign.js';
+export { decrementHopLimit, hopLimitOffset, maxDataPayload, DATA_FIXED_OVERHEAD } from './hop-limit.js';
+export { PROTOCOL_VERSION, isCritical } from './types.js';
