@@ -1,0 +1,16 @@
+/** Frame I/O on one link: the Face contract, the real AF_PACKET face and link watching. */
+export type { Face, FaceCounters, FrameHandler, LinkWatcher } from './face.js';
+export {
+  openFace,
+  DAMC_ETHERTYPE,
+  type OpenFaceOptions,
+  type RawFace,
+  type RawFaceCounters,
+} from './raw-face.js';
+export {
+  watchLinks,
+  linkUpFromFlags,
+  type LinkStateWatcher,
+  type LinkChangeHandler,
+} from './link-watcher.js';
+export { interfaceState, listInterfaces, formatMac, type InterfaceState } from './interface-state.js';

@@ -1,0 +1,382 @@
+/* PacketSocket: one AF_PACKET SOCK_RAW socket bound to one interface and EtherType 0x88B5.
+ *
+ * Receive: a uv_poll handle wakes us when the socket is readable; each wake drains it with
+ * recvmmsg (up to RX_BATCH frames per call, a bounded number of calls so other handles get
+ * their turn) and hands every recvmmsg batch to JS in ONE call: a fresh ArrayBuffer holding
+ * [u32 offset, u32 length] x count followed by the frames. The memory is never reused, so JS
+ * may keep views into it.
+ * Send: JS packs frames into a buffer and calls sendBatch once per event-loop turn; we push
+ * them with sendmmsg. When the socket buffer is full (EAGAIN, e.g. behind a netem qdisc) we
+ * stop, report how many were consumed and call onWritable when the socket drains.
+ * The qdisc is NOT bypassed (PACKET_QDISC_BYPASS off) so tc netem impairments apply. */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "common.h"
+
+#define RX_BATCH 128
+#define RX_ROUNDS 8
+#define TX_BATCH 256
+
+typedef struct {
+  napi_env env;
+  int fd;
+  uv_poll_t poll;
+  int events;
+  bool closed, handle_closed, wrapper_gone;
+  napi_ref self_ref, on_frames, on_writable;
+  napi_async_context ctx;
+  uint32_t slot;
+  uint8_t *slab;
+  struct mmsghdr rmsg[RX_BATCH];
+  struct iovec riov[RX_BATCH];
+  struct sockaddr_ll raddr[RX_BATCH];
+  struct mmsghdr smsg[TX_BATCH];
+  struct iovec siov[TX_BATCH];
+  double rx_frames, rx_bytes, tx_frames, tx_bytes, rx_drops, tx_errors, rx_truncated, rx_own,
+      rx_errors;
+  int last_tx_errno;
+} psock;
+
+static void maybe_free(psock *s) {
+  if (s->handle_closed && s->wrapper_gone) {
+    free(s->slab);
+    free(s);
+  }
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  psock *s = h->data;
+  s->handle_closed = true;
+  maybe_free(s);
+}
+
+static void read_kernel_drops(psock *s) {
+  struct tpacket_stats st;
+  socklen_t len = sizeof st;
+  /* The kernel resets these counters on every read, so we accumulate. */
+  if (s->fd >= 0 && getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+    s->rx_drops += st.tp_drops;
+}
+
+static void deliver(psock *s, int n) {
+  uint32_t count = 0, bytes = 0;
+  for (int i = 0; i < n; i++) {
+    uint32_t len = s->rmsg[i].msg_len;
+    if (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC || len < ETH_HLEN) {
+      s->rx_truncated++;
+      s->rmsg[i].msg_len = 0;
+    } else if (s->raddr[i].sll_pkttype == PACKET_OUTGOING) {
+      s->rx_own++; /* only if PACKET_IGNORE_OUTGOING was refused */
+      s->rmsg[i].msg_len = 0;
+    } else {
+      count++;
+      bytes += len;
+    }
+  }
+  if (count == 0) return;
+  s->rx_frames += count;
+  s->rx_bytes += bytes;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  void *data;
+  napi_value ab, argv[2];
+  size_t head = (size_t)count * 8;
+  if (napi_create_arraybuffer(env, head + bytes, &data, &ab) == napi_ok) {
+    uint32_t *index = data;
+    uint8_t *out = (uint8_t *)data + head;
+    uint32_t off = head, k = 0;
+    for (int i = 0; i < n; i++) {
+      uint32_t len = s->rmsg[i].msg_len;
+      if (len == 0) continue;
+      memcpy(out, s->riov[i].iov_base, len);
+      index[k * 2] = off;
+      index[k * 2 + 1] = len;
+      out += len;
+      off += len;
+      k++;
+    }
+    argv[0] = ab;
+    napi_create_uint32(env, count, &argv[1]);
+    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void receive(psock *s) {
+  for (int round = 0; round < RX_ROUNDS && !s->closed; round++) {
+    for (int i = 0; i < RX_BATCH; i++) {
+      s->rmsg[i].msg_hdr.msg_namelen = sizeof s->raddr[i];
+      s->rmsg[i].msg_hdr.msg_flags = 0;
+    }
+    int n = recvmmsg(s->fd, s->rmsg, RX_BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0) {
+      /* EAGAIN: drained. ENETDOWN and friends: a one-shot socket error after a link flap. */
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) s->rx_errors++;
+      return;
+    }
+    deliver(s, n);
+    if (n < RX_BATCH) return;
+  }
+}
+
+static void update_poll(psock *s);
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  psock *s = h->data;
+  if (s->closed) return;
+  if (status < 0) events = UV_READABLE;
+  if (events & UV_WRITABLE) {
+    s->events &= ~UV_WRITABLE;
+    update_poll(s);
+    napi_handle_scope scope;
+    napi_open_handle_scope(s->env, &scope);
+    call_js_from_uv(s->env, s->ctx, s->self_ref, s->on_writable, 0, NULL);
+    napi_close_handle_scope(s->env, scope);
+  }
+  if ((events & UV_READABLE) && !s->closed) receive(s);
+}
+
+static void update_poll(psock *s) {
+  if (!s->closed) uv_poll_start(&s->poll, s->events, on_poll);
+}
+
+static psock *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                     bool allow_closed) {
+  napi_value self;
+  void *p = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok ||
+      napi_unwrap(env, self, &p) != napi_ok || !p) {
+    napi_throw_error(env, "EINVAL", "not a PacketSocket");
+    return NULL;
+  }
+  psock *s = p;
+  if (s->closed && !allow_closed) {
+    throw_errno(env, "PacketSocket", EBADF, "(socket is closed)");
+    return NULL;
+  }
+  return s;
+}
+
+/* sendBatch(buf: Uint8Array, lens: Uint32Array, count) -> frames consumed (sent or failed).
+ * Frames lie back to back in buf. Stops early only on EAGAIN (then onWritable follows). */
+static napi_value send_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  psock *s = unwrap(env, info, &argc, argv, false);
+  if (!s) return NULL;
+  uint8_t *buf;
+  uint32_t *lens;
+  size_t blen, llen;
+  uint32_t count;
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t boff;
+  NAPI_OK(env, napi_get_typedarray_info(env, argv[0], &t, &blen, (void **)&buf, &ab, &boff));
+  NAPI_OK(env, napi_get_typedarray_info(env, argv[1], &t, &llen, (void **)&lens, &ab, &boff));
+  NAPI_OK(env, napi_get_value_uint32(env, argv[2], &count));
+  if (count > llen) count = llen;
+  uint32_t done = 0;
+  size_t off = 0;
+  while (done < count) {
+    uint32_t chunk = count - done < TX_BATCH ? count - done : TX_BATCH;
+    size_t o = off;
+    for (uint32_t i = 0; i < chunk; i++) {
+      uint32_t len = lens[done + i];
+      if (o + len > blen) { chunk = i; break; }
+      s->siov[i].iov_base = buf + o;
+      s->siov[i].iov_len = len;
+      memset(&s->smsg[i].msg_hdr, 0, sizeof s->smsg[i].msg_hdr);
+      s->smsg[i].msg_hdr.msg_iov = &s->siov[i];
+      s->smsg[i].msg_hdr.msg_iovlen = 1;
+      o += len;
+    }
+    if (chunk == 0) break;
+    int n = sendmmsg(s->fd, s->smsg, chunk, MSG_DONTWAIT);
+    if (n < 0) {
+      int err = errno;
+      if (err == EINTR) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK) {
+        s->events |= UV_WRITABLE;
+        update_poll(s);
+        break;
+      }
+      /* This frame cannot go (link down, too big, no buffer): count it and move on. */
+      s->tx_errors++;
+      s->last_tx_errno = err;
+      off += lens[done];
+      done++;
+      continue;
+    }
+    for (int i = 0; i < n; i++) {
+      s->tx_bytes += lens[done + i];
+      off += lens[done + i];
+    }
+    s->tx_frames += n;
+    done += n;
+  }
+  napi_value out;
+  napi_create_uint32(env, done, &out);
+  return out;
+}
+
+/* stats() -> Float64Array [rxFrames, rxBytes, txFrames, txBytes, rxKernelDrops, txErrors,
+ *                          rxTruncated, rxOwn, rxErrors, lastTxErrno] */
+static napi_value stats(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  psock *s = unwrap(env, info, &argc, NULL, true);
+  if (!s) return NULL;
+  read_kernel_drops(s);
+  double v[] = {s->rx_frames, s->rx_bytes, s->tx_frames,    s->tx_bytes,  s->rx_drops,
+                s->tx_errors, s->rx_truncated, s->rx_own, s->rx_errors, s->last_tx_errno};
+  void *data;
+  napi_value ab, arr;
+  NAPI_OK(env, napi_create_arraybuffer(env, sizeof v, &data, &ab));
+  memcpy(data, v, sizeof v);
+  NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, 10, ab, 0, &arr));
+  return arr;
+}
+
+static napi_value close_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value self;
+  void *p = NULL;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
+  NAPI_OK(env, napi_unwrap(env, self, &p));
+  psock *s = p;
+  if (!s || s->closed) return NULL;
+  read_kernel_drops(s); /* keep the last counts readable after close */
+  s->closed = true;
+  uv_poll_stop(&s->poll);
+  close(s->fd);
+  s->fd = -1;
+  uv_close((uv_handle_t *)&s->poll, on_handle_closed);
+  napi_delete_reference(env, s->on_frames);
+  napi_delete_reference(env, s->on_writable);
+  napi_async_destroy(env, s->ctx);
+  /* The open socket pinned its JS wrapper (so a forgotten face keeps receiving); let it go. */
+  napi_reference_unref(env, s->self_ref, NULL);
+  return NULL;
+}
+
+static void finalize(napi_env env, void *data, void *hint) {
+  psock *s = data;
+  if (!s->closed) { /* only at environment teardown: the handle may still be linked into the
+                      * loop, so close the fd and leave the memory be */
+    s->closed = true;
+    close(s->fd);
+    return;
+  }
+  napi_delete_reference(env, s->self_ref);
+  s->wrapper_gone = true;
+  maybe_free(s);
+}
+
+static int set_int(int fd, int level, int opt, int val) {
+  return setsockopt(fd, level, opt, &val, sizeof val);
+}
+
+/* new PacketSocket(ifindex, slotSize, rcvbuf, sndbuf, onFrames(ab, count), onWritable()) */
+static napi_value construct(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6], self;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  if (argc < 6) {
+    napi_throw_type_error(env, "EINVAL", "PacketSocket needs 6 arguments");
+    return NULL;
+  }
+  int32_t ifindex, slot, rcvbuf, sndbuf;
+  NAPI_OK(env, napi_get_value_int32(env, argv[0], &ifindex));
+  NAPI_OK(env, napi_get_value_int32(env, argv[1], &slot));
+  NAPI_OK(env, napi_get_value_int32(env, argv[2], &rcvbuf));
+  NAPI_OK(env, napi_get_value_int32(env, argv[3], &sndbuf));
+  if (slot < ETH_HLEN || slot > 65536) {
+    napi_throw_range_error(env, "EINVAL", "slot size must be 14..65536");
+    return NULL;
+  }
+  /* Protocol 0 at creation: nothing is queued until bind() names the interface and type. */
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    throw_errno(env, "socket", errno, "(AF_PACKET, SOCK_RAW)");
+    return NULL;
+  }
+  /* Root in the init namespace may exceed rmem_max/wmem_max (FORCE); others get the cap. */
+  if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf) < 0) set_int(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+  if (set_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf) < 0) set_int(fd, SOL_SOCKET, SO_SNDBUF, sndbuf);
+  set_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1); /* checked again per frame in deliver() */
+  struct sockaddr_ll sll;
+  memset(&sll, 0, sizeof sll);
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(0x88B5);
+  sll.sll_ifindex = ifindex;
+  if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
+    int err = errno;
+    close(fd);
+    throw_errno(env, "bind", err, "(AF_PACKET to interface)");
+    return NULL;
+  }
+  psock *s = calloc(1, sizeof *s);
+  uint8_t *slab = malloc((size_t)slot * RX_BATCH);
+  if (!s || !slab) {
+    free(s);
+    free(slab);
+    close(fd);
+    throw_errno(env, "malloc", ENOMEM, NULL);
+    return NULL;
+  }
+  s->env = env;
+  s->fd = fd;
+  s->slot = slot;
+  s->slab = slab;
+  for (int i = 0; i < RX_BATCH; i++) {
+    s->riov[i].iov_base = slab + (size_t)i * slot;
+    s->riov[i].iov_len = slot;
+    s->rmsg[i].msg_hdr.msg_iov = &s->riov[i];
+    s->rmsg[i].msg_hdr.msg_iovlen = 1;
+    s->rmsg[i].msg_hdr.msg_name = &s->raddr[i];
+  }
+  int rc;
+  uv_loop_t *loop;
+  NAPI_OK(env, napi_get_uv_event_loop(env, &loop));
+  rc = uv_poll_init(loop, &s->poll, fd);
+  if (rc != 0) {
+    close(fd);
+    free(slab);
+    free(s);
+    napi_throw_error(env, "EIO", uv_strerror(rc));
+    return NULL;
+  }
+  s->poll.data = s;
+  napi_value name;
+  napi_create_string_utf8(env, "damc:face", NAPI_AUTO_LENGTH, &name);
+  NAPI_OK(env, napi_async_init(env, self, name, &s->ctx));
+  NAPI_OK(env, napi_create_reference(env, argv[4], 1, &s->on_frames));
+  NAPI_OK(env, napi_create_reference(env, argv[5], 1, &s->on_writable));
+  NAPI_OK(env, napi_wrap(env, self, s, finalize, NULL, NULL));
+  NAPI_OK(env, napi_create_reference(env, self, 1, &s->self_ref));
+  s->events = UV_READABLE;
+  update_poll(s);
+  return self;
+}
+
+napi_value packet_socket_init(napi_env env, napi_value exports) {
+  napi_property_descriptor methods[] = {
+      {"sendBatch", NULL, send_batch, NULL, NULL, NULL, napi_default, NULL},
+      {"stats", NULL, stats, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, close_socket, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value cls;
+  NAPI_OK(env, napi_define_class(env, "PacketSocket", NAPI_AUTO_LENGTH, construct, NULL, 3,
+                                 methods, &cls));
+  NAPI_OK(env, napi_set_named_property(env, exports, "PacketSocket", cls));
+  return exports;
+}
