@@ -1,0 +1,29 @@
+/** Plain-text tables for people; --format json for tools. */
+import type { DeployReport, NodeStatus } from '../lab/index.js';
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** One row per interface; node columns only on a node's first row. */
+export function statusTable(nodes: NodeStatus[], withLab: boolean): string {
+  const rows: string[][] = [];
+  for (const n of nodes) {
+    const first = [...(withLab ? [n.lab] : []), n.node, n.kind, n.state, n.pid ? String(n.pid) : '-', n.image];
+    const blank = first.map(() => '');
+    const ifs = n.interfaces.length ? n.interfaces : [undefined];
+    ifs.forEach((i, k) => {
+      rows.push([...(k === 0 ? first : blank), i ? `${i.name} -> ${i.peer}` : '-', i ? i.state : '', i?.mtu ? String(i.mtu) : '']);
+    });
+  }
+  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU'], rows);
+}
+
+export function deploySummary(r: DeployReport): string {
+  if (r.alreadyUp) return `lab ${r.lab} is already up (${r.nodes.length} nodes); nothing changed`;
+  const p = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+  return `deployed lab ${r.lab}: ${r.nodes.length} containers, ${r.links.length} links in ${r.seconds.toFixed(2)} s (${p})\n` +
+    `  image ${r.image ?? '(per-node images)'}; node configs in ${r.labDir}`;
+}

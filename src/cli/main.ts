@@ -1,0 +1,138 @@
+/**
+ * The `lab` command. Parses arguments, calls the Lab verbs, prints; the one place errors are
+ * shown to people (LabError: code, message, hint) and turned into an exit status.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { Lab, dockerContext, NodeImage, PROJECT_DIR, type LabContext } from '../lab/index.js';
+import { generateTopology, loadTopology, SHAPES, topologyToYaml, type Shape } from '../topology/index.js';
+import { isLabError, LabError } from '../util/errors.js';
+import { setLogLevel } from '../util/log.js';
+import { deploySummary, statusTable } from './format.js';
+import { join } from 'node:path';
+
+interface Global { socket?: string; debug?: boolean; quiet?: boolean }
+
+const program = new Command('lab')
+  .description('containerlab-style lab for DAMC: YAML topology -> Docker containers joined by veth links')
+  .option('--socket <path>', 'Docker API socket (default /var/run/docker.sock, or $DAMC_DOCKER_SOCKET)')
+  .option('--debug', 'debug logging')
+  .option('-q, --quiet', 'no progress lines')
+  .showHelpAfterError();
+
+function ctxOf(cmd: Command): LabContext {
+  const g = cmd.optsWithGlobals<Global>();
+  if (g.debug) setLogLevel('debug');
+  return dockerContext({
+    ...(g.socket ? { socketPath: g.socket } : {}),
+    onEvent: g.quiet ? () => {} : (m) => process.stdout.write(`${m}\n`),
+  });
+}
+
+/** A lab named by a topology file (its name:, or --name) or by --lab. */
+function labOf(ctx: LabContext, topology: string | undefined, o: { lab?: string; name?: string }): Lab {
+  if (o.lab) return new Lab(o.lab, ctx);
+  if (topology) return new Lab(loadTopology(topology, o.name ? { name: o.name } : {}).name, ctx);
+  throw new LabError('LAB_REQUIRED', 'which lab?', 'give a topology file, --lab <name>, or --all');
+}
+
+program.command('deploy')
+  .description('create the containers and links of a topology')
+  .argument('<topology>', 'YAML topology file')
+  .option('--name <lab>', 'lab name (overrides the file\'s name:)')
+  .option('--format <fmt>', 'table or json', 'table')
+  .action(async (file: string, o: { name?: string; format: string }, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    const lab = Lab.fromFile(file, ctx, o.name ? { name: o.name } : {});
+    const r = await lab.deploy();
+    if (o.format === 'json') return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(deploySummary(r) + '\n\n' + statusTable(await lab.inspect(), false) + '\n');
+  });
+
+program.command('destroy')
+  .description('remove every container and link of a lab (found by label)')
+  .argument('[topology]', 'YAML topology file')
+  .option('--lab <name>', 'lab name instead of a file')
+  .option('--name <lab>', 'lab name override used at deploy')
+  .option('--all', 'every lab on this machine')
+  .action(async (file: string | undefined, o: { lab?: string; name?: string; all?: boolean }, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
+    if (labs.length === 0) return void process.stdout.write('no labs on this machine\n');
+    for (const lab of labs) {
+      const r = await lab.destroy();
+      process.stdout.write(r.removed.length
+        ? `destroyed lab ${r.lab}: removed ${r.removed.length} containers in ${r.seconds.toFixed(2)} s\n`
+        : `lab ${r.lab} has no containers; nothing to remove\n`);
+    }
+  });
+
+program.command('inspect')
+  .description('nodes, state, PID, image and interfaces (read inside each container)')
+  .argument('[topology]', 'YAML topology file')
+  .option('--lab <name>', 'lab name instead of a file')
+  .option('--name <lab>', 'lab name override used at deploy')
+  .option('--all', 'every lab on this machine')
+  .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
+  .action(async (file: string | undefined, o: { lab?: string; name?: string; all?: boolean; format: string }, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
+    const nodes = (await Promise.all(labs.map((l) => l.inspect()))).flat();
+    if (o.format === 'json') return void process.stdout.write(JSON.stringify(nodes, null, 2) + '\n');
+    if (nodes.length === 0) return void process.stdout.write(o.all ? 'no labs on this machine\n' : `lab ${labs[0]?.name} is not deployed\n`);
+    process.stdout.write(statusTable(nodes, !!o.all) + '\n');
+  });
+
+program.command('exec')
+  .description('run a command in a node; prints its output, exits with its exit code')
+  .argument('<node>', 'node name')
+  .argument('<cmd...>', 'command (put it after --)')
+  .option('--lab <name>', 'lab that holds the node')
+  .option('-t, --topology <file>', 'topology file of the lab that holds the node')
+  .action(async (node: string, argv: string[], o: { lab?: string; topology?: string }, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    const lab = o.lab || o.topology ? labOf(ctx, o.topology, o) : await Lab.withNode(node, ctx);
+    process.exitCode = await lab.exec(node, argv, { stdout: process.stdout, stderr: process.stderr });
+  });
+
+program.command('generate')
+  .description('write a topology of SRs (and SGs with pods)')
+  .addArgument(new Command().createArgument('<shape>', SHAPES.join('|')).choices(SHAPES))
+  .requiredOption('--nodes <n>', 'number of SRs', (v) => Number(v))
+  .option('--seed <s>', 'seed for random', (v) => Number(v), 1)
+  .option('--pods <k>', 'number of SGs, each with one pod', (v) => Number(v), 0)
+  .option('--name <lab>', 'lab name (default <shape><N>[p<K>])')
+  .option('-o, --output <file>', 'file to write, - for stdout (default topologies/<name>.yaml)')
+  .action((shape: Shape, o: { nodes: number; seed: number; pods: number; name?: string; output?: string }) => {
+    const t = generateTopology({ shape, nodes: o.nodes, seed: o.seed, pods: o.pods, ...(o.name ? { name: o.name } : {}) });
+    const argv = `lab generate ${shape} --nodes ${o.nodes}${shape === 'random' ? ` --seed ${o.seed}` : ''}${o.pods ? ` --pods ${o.pods}` : ''}`;
+    const text = topologyToYaml(t, `generated by: ${argv}`);
+    const out = o.output ?? join('topologies', `${t.name}.yaml`);
+    if (out === '-') return void process.stdout.write(text);
+    writeFileSync(out, text);
+    const links = t.topology.links?.length ?? 0;
+    process.stdout.write(`wrote ${out}: ${Object.keys(t.topology.nodes).length} nodes, ${links} links (lab ${t.name})\n`);
+  });
+
+const images = program.command('images').description('the node image');
+images.command('build')
+  .description('build the node image from this host\'s files (no registry)')
+  .option('--force', 'rebuild even when the image is up to date')
+  .action(async (o: { force?: boolean }, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    await ctx.runtime.ping();
+    const img = new NodeImage(ctx.runtime, { imagesDir: join(PROJECT_DIR, 'images'), onEvent: ctx.onEvent });
+    const tag = img.tag();
+    if (!o.force && (await ctx.runtime.imageExists(tag))) return void process.stdout.write(`${tag} is up to date\n`);
+    process.stdout.write(`${await img.build(tag)}\n`);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (isLabError(e)) {
+    process.stderr.write(e.describe() + '\n');
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
+});

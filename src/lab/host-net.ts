@@ -1,0 +1,74 @@
+/**
+ * Host-side network operations: veth pairs are created by one `ip -batch` on the host with
+ * each end born directly inside its container's namespace under its final name (so nothing
+ * ever appears in the host namespace and names cannot clash there), then each container's
+ * ends are brought up by one `nsenter -t <pid> -n ip -batch` per container.
+ */
+import { spawn } from 'node:child_process';
+import { LabError } from '../util/errors.js';
+
+export interface IpLink {
+  ifname: string;
+  operstate: string;
+  mtu: number;
+  flags: string[];
+  linkKind?: string;
+}
+
+export interface HostNet {
+  /** Runs `ip -batch` lines on the host; on failure names the failing line (1-based). */
+  batch(lines: string[]): Promise<void>;
+  /** Runs `ip -batch` lines inside the network namespace of `pid`. */
+  batchIn(pid: number, lines: string[]): Promise<void>;
+  /** `ip -j -d link` inside the namespace of `pid`. */
+  links(pid: number): Promise<IpLink[]>;
+}
+
+export class IpBatchError extends Error {
+  constructor(readonly line: number | undefined, readonly detail: string) {
+    super(detail);
+  }
+}
+
+function run(cmd: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', (e) => reject(new LabError('HOST_TOOL_MISSING', `cannot run ${cmd}: ${e.message}`,
+      'install iproute2 and util-linux (scripts/setup does)', { cause: e })));
+    p.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else {
+        const m = /Command failed -:(\d+)/.exec(err);
+        reject(new IpBatchError(m ? Number(m[1]) : undefined, err.trim() || `${cmd} exited with ${code}`));
+      }
+    });
+    if (p.stdin) {
+      // A tool that dies early closes its stdin; its exit status tells the story, not EPIPE.
+      p.stdin.on('error', () => {});
+      p.stdin.end(input);
+    }
+  });
+}
+
+export class LinuxHostNet implements HostNet {
+  async batch(lines: string[]): Promise<void> {
+    if (lines.length) await run('ip', ['-batch', '-'], lines.join('\n') + '\n');
+  }
+
+  async batchIn(pid: number, lines: string[]): Promise<void> {
+    if (lines.length) await run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], lines.join('\n') + '\n');
+  }
+
+  async links(pid: number): Promise<IpLink[]> {
+    const out = await run('nsenter', ['-t', String(pid), '-n', 'ip', '-j', '-d', 'link', 'show']);
+    const raw = JSON.parse(out) as { ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string } }[];
+    return raw.map((l) => ({
+      ifname: l.ifname, operstate: l.operstate, mtu: l.mtu, flags: l.flags,
+      ...(l.linkinfo?.info_kind ? { linkKind: l.linkinfo.info_kind } : {}),
+    }));
+  }
+}

@@ -1,0 +1,10 @@
+export { Lab } from './lab.js';
+export { dockerContext, PROJECT_DIR, DEFAULT_LAB_ROOT, type LabContext, type ImageSource, type DockerContextOptions } from './context.js';
+export type { DeployReport, DestroyReport, NodeStatus, InterfaceStatus } from './reports.js';
+export type { Runtime, ContainerSpec, ContainerInfo, ContainerState, ExecStreams } from './runtime.js';
+export { DockerRuntime, DEFAULT_DOCKER_SOCKET } from './docker-runtime.js';
+export { FakeRuntime, FakeHostNet } from './fake-runtime.js';
+export { LinuxHostNet, type HostNet, type IpLink } from './host-net.js';
+export { NodeImage, NODE_IMAGE_REPO } from './node-image.js';
+export { planLinks, describeLink, type LinkPlan } from './link-plan.js';
+export { containerName, LABEL_LAB, LABEL_NODE, LABEL_KIND, LABEL_IFACES, LABEL_LABDIR, LABEL_TOPOLOGY } from './labels.js';

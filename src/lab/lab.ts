@@ -1,0 +1,128 @@
+/**
+ * A lab and its verbs (Mininet habit: verbs on the network object, shared by CLI and tests).
+ * Only deploy needs the topology; destroy, inspect and exec find containers by label, so they
+ * work after the lab directory is gone or a deploy was killed half-way.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { loadTopology, type ResolvedTopology } from '../topology/index.js';
+import { LabError } from '../util/errors.js';
+import type { LabContext } from './context.js';
+import { deploy } from './deploy.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
+import { settleAll } from './parallel.js';
+import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
+import type { ContainerInfo } from './runtime.js';
+
+export class Lab {
+  constructor(readonly name: string, readonly ctx: LabContext, readonly topology?: ResolvedTopology) {}
+
+  /** A lab from a topology file; `name` overrides the file's `name:`. */
+  static fromFile(file: string, ctx: LabContext, opts: { name?: string } = {}): Lab {
+    const topo = loadTopology(file, opts);
+    return new Lab(topo.name, ctx, topo);
+  }
+
+  /** Names of the labs that have containers on this machine. */
+  static async names(ctx: LabContext): Promise<string[]> {
+    await ctx.runtime.ping();
+    const cs = await ctx.runtime.list({ [LABEL_LAB]: true });
+    return [...new Set(cs.map((c) => c.labels[LABEL_LAB]!))].sort();
+  }
+
+  /** The lab holding `node`, when exactly one running lab has a node of that name. */
+  static async withNode(node: string, ctx: LabContext): Promise<Lab> {
+    await ctx.runtime.ping();
+    const labs = [...new Set((await ctx.runtime.list({ [LABEL_NODE]: node })).map((c) => c.labels[LABEL_LAB]!))];
+    if (labs.length === 1) return new Lab(labs[0]!, ctx);
+    if (labs.length === 0) {
+      throw new LabError('NODE_NOT_FOUND', `no lab on this machine has a node named ${node}`, 'see `./lab inspect --all`');
+    }
+    throw new LabError('NODE_AMBIGUOUS', `node ${node} exists in labs ${labs.sort().join(', ')}`, 'say which with --lab <name> or the topology file');
+  }
+
+  get dir(): string {
+    return join(this.ctx.labRoot, this.name);
+  }
+
+  async deploy(): Promise<DeployReport> {
+    if (!this.topology) {
+      throw new LabError('TOPOLOGY_REQUIRED', `lab ${this.name} was opened without a topology`, 'deploy from a topology file: ./lab deploy <file>');
+    }
+    return deploy(this.topology, this.ctx, () => this.removeContainers());
+  }
+
+  async destroy(): Promise<DestroyReport> {
+    const t0 = performance.now();
+    await this.ctx.runtime.ping();
+    const dirs = new Set((await this.containers()).map((c) => c.labels[LABEL_LABDIR]).filter((d): d is string => !!d));
+    const removed = await this.removeContainers();
+    for (const d of [...dirs, this.dir]) rmSync(d, { recursive: true, force: true });
+    return { lab: this.name, removed, seconds: Math.round((performance.now() - t0) / 10) / 100 };
+  }
+
+  async inspect(): Promise<NodeStatus[]> {
+    await this.ctx.runtime.ping();
+    const cs = await this.containers();
+    const out = await settleAll(cs, this.ctx.concurrency, async (c): Promise<NodeStatus> => {
+      const info = await this.ctx.runtime.inspect(c.id);
+      const peers = parseIfaces(info.labels[LABEL_IFACES]);
+      const seen = info.state === 'running' && info.pid > 0 ? await this.ctx.net.links(info.pid).catch(() => []) : [];
+      const interfaces: InterfaceStatus[] = Object.entries(peers).map(([name, peer]) => {
+        const l = seen.find((s) => s.ifname === name);
+        return { name, peer, state: l ? l.operstate : 'absent', mtu: l?.mtu };
+      });
+      return {
+        lab: this.name,
+        node: info.labels[LABEL_NODE] ?? info.name,
+        kind: info.labels[LABEL_KIND] ?? '?',
+        container: info.name,
+        state: info.state,
+        image: info.image,
+        pid: info.pid,
+        interfaces,
+      };
+    });
+    return out.sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));
+  }
+
+  /** Runs cmd in the node, streaming its output; resolves to the command's exit code. */
+  async exec(node: string, cmd: string[], io: { stdout?: Writable; stderr?: Writable } = {}): Promise<number> {
+    const c = await this.container(node);
+    if (c.state !== 'running') {
+      throw new LabError('NODE_NOT_RUNNING', `node ${node} of lab ${this.name} is ${c.state}`, `see \`docker logs ${c.name}\``);
+    }
+    return this.ctx.runtime.exec(c.id, cmd, io);
+  }
+
+  /** The node's container (with PID), for tools that enter it. */
+  async container(node: string): Promise<ContainerInfo> {
+    await this.ctx.runtime.ping();
+    const found = await this.ctx.runtime.list({ [LABEL_LAB]: this.name, [LABEL_NODE]: node });
+    if (!found[0]) {
+      const nodes = (await this.containers()).map((c) => c.labels[LABEL_NODE]).sort();
+      throw new LabError('NODE_NOT_FOUND', `lab ${this.name} has no node ${node}`,
+        nodes.length ? `nodes are: ${nodes.join(', ')}` : `lab ${this.name} is not deployed`);
+    }
+    return this.ctx.runtime.inspect(found[0].id);
+  }
+
+  private containers(): Promise<ContainerInfo[]> {
+    return this.ctx.runtime.list({ [LABEL_LAB]: this.name });
+  }
+
+  private async removeContainers(): Promise<string[]> {
+    const cs = await this.containers();
+    await settleAll(cs, Math.max(this.ctx.concurrency, 16), (c) => this.ctx.runtime.remove(c.id));
+    return cs.map((c) => c.name).sort();
+  }
+}
+
+function parseIfaces(label: string | undefined): Record<string, string> {
+  try {
+    return label ? (JSON.parse(label) as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,12 @@
+/** Labels on every lab container: destroy and inspect find a lab by these, never from memory. */
+export const LABEL_LAB = 'damc.lab';
+export const LABEL_NODE = 'damc.node';
+export const LABEL_KIND = 'damc.kind';
+export const LABEL_TOPOLOGY = 'damc.topology';
+export const LABEL_LABDIR = 'damc.labdir';
+/** JSON {"eth1":"sr2:eth1",…}: the node's links, so inspect shows peers without the topology. */
+export const LABEL_IFACES = 'damc.ifaces';
+
+export function containerName(lab: string, node: string): string {
+  return `damc-${lab}-${node}`;
+}

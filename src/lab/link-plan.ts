@@ -1,0 +1,26 @@
+/** Pure: from resolved links and container PIDs to the ip commands that build them. */
+import type { ResolvedLink, ResolvedTopology } from '../topology/index.js';
+
+export interface LinkPlan {
+  /** One line per link, for `ip -batch` on the host; hostLines[i] builds links[i]. */
+  hostLines: string[];
+  links: ResolvedLink[];
+  /** node → lines for `ip -batch` inside that node's namespace. */
+  perNode: Map<string, string[]>;
+}
+
+export function planLinks(topo: ResolvedTopology, pidOf: (node: string) => number): LinkPlan {
+  const hostLines = topo.links.map((l) =>
+    `link add ${l.a.name} netns ${pidOf(l.a.node.name)} mtu ${l.mtu} type veth ` +
+    `peer name ${l.b.name} netns ${pidOf(l.b.node.name)} mtu ${l.mtu}`);
+  const perNode = new Map<string, string[]>();
+  for (const n of topo.nodes.values()) {
+    // Docker leaves lo down with NetworkMode none; node programs may want it.
+    perNode.set(n.name, ['link set lo up', ...n.interfaces.map((i) => `link set ${i.name} up`)]);
+  }
+  return { hostLines, links: topo.links, perNode };
+}
+
+export function describeLink(l: ResolvedLink): string {
+  return `${l.a.node.name}:${l.a.name} <-> ${l.b.node.name}:${l.b.name}`;
+}

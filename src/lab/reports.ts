@@ -1,0 +1,39 @@
+/** What the verbs return: plain data, printed by the CLI and asserted by tests. */
+export interface DeployReport {
+  lab: string;
+  /** The lab was already up: nothing was changed. */
+  alreadyUp: boolean;
+  nodes: { node: string; kind: string; container: string }[];
+  links: string[];
+  image: string | undefined;
+  labDir: string;
+  seconds: number;
+  /** Seconds per phase: image, configs, create, start, links. */
+  phases: Record<string, number>;
+}
+
+export interface DestroyReport {
+  lab: string;
+  removed: string[];
+  seconds: number;
+}
+
+export interface InterfaceStatus {
+  name: string;
+  /** "node:iface" at the other end, from the container's labels. */
+  peer: string;
+  /** operstate read inside the container (UP, DOWN, LOWERLAYERDOWN…), or "absent". */
+  state: string;
+  mtu: number | undefined;
+}
+
+export interface NodeStatus {
+  lab: string;
+  node: string;
+  kind: string;
+  container: string;
+  state: string;
+  image: string;
+  pid: number;
+  interfaces: InterfaceStatus[];
+}

@@ -1,0 +1,13 @@
+/** The kinds this lab knows. DAMC kinds all start the node program; it reads its role from its config. */
+import { registerKind } from './kinds.js';
+
+/** The built project is bind-mounted here in every node (read-only). */
+export const PROJECT_MOUNT = '/opt/damc';
+const nodeProgram = ['node', `${PROJECT_MOUNT}/dist/src/node/main.js`];
+
+registerKind({ name: 'damc-sg', description: 'Service Gateway (router with pods)', router: true, defaultCmd: nodeProgram });
+registerKind({ name: 'damc-sr', description: 'Service Router', router: true, defaultCmd: nodeProgram });
+registerKind({ name: 'damc-spa', description: 'Service Prefix Authentication', router: false, defaultCmd: nodeProgram });
+registerKind({ name: 'damc-scsc', description: 'Service Mesh Communication Scheduling Center', router: false, defaultCmd: nodeProgram });
+registerKind({ name: 'damc-pod', description: 'pod of microservice instances', router: false, defaultCmd: nodeProgram });
+registerKind({ name: 'linux', description: 'plain container that sleeps', router: false, defaultCmd: ['sleep', 'infinity'] });

@@ -1,0 +1,12 @@
+export { kindNames, lookupKind, registerKind, type KindSpec } from './kinds.js';
+export { PROJECT_MOUNT } from './builtin-kinds.js';
+export { parseTopology, readTopologyFile } from './parse.js';
+export { resolveTopology, MAX_IFNAME, type ResolveOptions } from './resolve.js';
+export { loadTopology } from './load.js';
+export {
+  DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS, peerOf,
+  type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology, type Timers,
+} from './resolved.js';
+export { buildNodeConfigs, generateEd25519, prefixesOf, routerNameOf, type NodeKey } from './node-configs.js';
+export { generateTopology, topologyToYaml, SHAPES, type GenerateOptions, type Shape } from './generate.js';
+export type { RawTopology, RawNode, RawLink } from './raw.js';

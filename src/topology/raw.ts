@@ -1,0 +1,58 @@
+/**
+ * The raw topology: exactly what the YAML says, checked for shape only. A superset of
+ * containerlab's format (name, topology.defaults/kinds/nodes/links) plus DAMC's own fields:
+ * `services:` on pods, per-link `cost:`, top-level `timers:`.
+ */
+import { z } from 'zod';
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const positiveInt = z.number().int().positive();
+
+const nodeFields = {
+  kind: z.string().optional(),
+  image: z.string().optional(),
+  env: z.record(z.string(), scalar).optional(),
+  binds: z.array(z.string()).optional(),
+  labels: z.record(z.string(), scalar).optional(),
+  cmd: z.union([z.string(), z.array(z.string())]).optional(),
+};
+
+/** Fields shared by `topology.defaults`, `topology.kinds.<kind>` and nodes. */
+export const rawNodeDefaultsSchema = z.strictObject(nodeFields);
+
+export const rawNodeSchema = z.strictObject({
+  ...nodeFields,
+  /** Service instances a pod hosts, e.g. ["A/1", "B/1"]. */
+  services: z.array(z.string()).optional(),
+});
+
+export const rawLinkSchema = z.strictObject({
+  endpoints: z.tuple([z.string(), z.string()]),
+  mtu: z.number().int().min(68).max(65535).optional(),
+  /** One number for both directions, or [cost a→b, cost b→a]. */
+  cost: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
+});
+
+export const rawTimersSchema = z.strictObject({
+  helloIntervalMs: positiveInt.optional(),
+  deadIntervalMs: positiveInt.optional(),
+  lsaLifetimeS: positiveInt.optional(),
+  lsaRefreshS: positiveInt.optional(),
+});
+
+export const rawTopologySchema = z.strictObject({
+  name: z.string(),
+  timers: rawTimersSchema.optional(),
+  topology: z.strictObject({
+    defaults: rawNodeDefaultsSchema.optional(),
+    kinds: z.record(z.string(), rawNodeDefaultsSchema).optional(),
+    nodes: z.record(z.string(), rawNodeSchema.nullable()),
+    links: z.array(rawLinkSchema).optional(),
+  }),
+});
+
+export type RawNode = z.infer<typeof rawNodeSchema>;
+export type RawNodeDefaults = z.infer<typeof rawNodeDefaultsSchema>;
+export type RawLink = z.infer<typeof rawLinkSchema>;
+export type RawTimers = z.infer<typeof rawTimersSchema>;
+export type RawTopology = z.infer<typeof rawTopologySchema>;

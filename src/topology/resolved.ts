@@ -1,0 +1,56 @@
+/** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
+import type { KindSpec } from './kinds.js';
+
+export interface Timers {
+  helloIntervalMs: number;
+  deadIntervalMs: number;
+  lsaLifetimeS: number;
+  lsaRefreshS: number;
+}
+
+export const DEFAULT_TIMERS: Timers = { helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 };
+export const DEFAULT_MTU = 9000;
+export const DEFAULT_COST = 1;
+
+export interface ResolvedNode {
+  name: string;
+  kind: KindSpec;
+  /** undefined: the lab's own node image (built on demand). */
+  image: string | undefined;
+  env: Record<string, string>;
+  /** Docker bind strings with absolute host paths. */
+  binds: string[];
+  labels: Record<string, string>;
+  cmd: string[];
+  services: string[];
+  interfaces: ResolvedInterface[];
+}
+
+export interface ResolvedInterface {
+  node: ResolvedNode;
+  name: string;
+  link: ResolvedLink;
+  /** Cost of sending out of this interface. */
+  cost: number;
+}
+
+export interface ResolvedLink {
+  /** Position in topology.links (for messages). */
+  index: number;
+  a: ResolvedInterface;
+  b: ResolvedInterface;
+  mtu: number;
+}
+
+export interface ResolvedTopology {
+  name: string;
+  /** Absolute path of the YAML file, when it came from one. */
+  file: string | undefined;
+  nodes: Map<string, ResolvedNode>;
+  links: ResolvedLink[];
+  timers: Timers;
+}
+
+export function peerOf(i: ResolvedInterface): ResolvedInterface {
+  return i.link.a === i ? i.link.b : i.link.a;
+}
