@@ -10,3 +10,4 @@ export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } fro
 export { SpfThrottle } from './spf-throttle.js';
 export { RouterCore, type RouterCoreOptions } from './router.js';
 export type { LsaCrypto, RouterEvent, RouterTimers, UnsignedLsa } from './types.js';
+export { TrustMapCrypto } from './crypto.js';

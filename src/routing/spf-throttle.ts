@@ -16,6 +16,7 @@ export class SpfThrottle {
   request(now: number): void {
     if (this.pending) return;
     this.pending = true;
+    if (now - this.lastRun >= 2 * this.maxHoldMs) this.hold = this.initialHoldMs; // quiet: be quick again
     this.dueAt = Math.max(now, this.lastRun + this.hold);
   }
 
