@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { Lsdb, MemorySeqStore, RouterCore, TrustMapCrypto, type UnsignedLsa } from '../../src/routing/index.js';
+import { Name, rawPublicKey, signLsa, type Lsa, type Message } from '../../src/wire/index.js';
+import { TIMERS } from './net.js';
+
+const me = Name.parse('/damc/router/r1');
+const peer = Name.parse('/damc/router/r2');
+const stranger = Name.parse('/damc/router/evil');
+const kMe = generateKeyPairSync('ed25519').privateKey;
+const kPeer = generateKeyPairSync('ed25519').privateKey;
+const kStranger = generateKeyPairSync('ed25519').privateKey;
+const trust = { [me.key]: rawPublicKey(kMe), [peer.key]: rawPublicKey(kPeer) };
+
+function prefixLsa(origin: Name, seq: bigint, prefixes: string[], lifetimeS = 60): UnsignedLsa {
+  return { kind: 'prefix', origin, seq, lifetimeS, prefixes: prefixes.map((p) => ({ prefix: Name.parse(p), cost: 0 })) };
+}
+
+function router(store = new MemorySeqStore(), start = 1_800_000_000_000) {
+  let now = start;
+  const sent: { iface: string; msg: Message }[] = [];
+  const core = new RouterCore({
+    name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: TIMERS,
+    crypto: new TrustMapCrypto(kMe, trust), seqStore: store,
+    send: (iface, msg) => (sent.push({ iface, msg }), true),
+  });
+  core.start();
+  return { core, sent, advance: (ms: number) => { now += ms; core.tick(); } };
+}
+
+const lsaOf = (u: UnsignedLsa, key = kPeer): Lsa => signLsa(u, key);
+const got = (core: RouterCore, origin = peer) => core.lsdb.get('prefix', origin)?.lsa.seq;
+
+describe('routing: LSA acceptance rules', () => {
+  it('installs a newer sequence number, acks a duplicate, drops and answers an older one (replay)', () => {
+    const { core, sent } = router();
+    const v5 = lsaOf(prefixLsa(peer, 5n, ['/B']));
+    const v7 = lsaOf(prefixLsa(peer, 7n, ['/B', '/C']));
+    core.receive('eth1', { type: 'lsa', lsa: v5 });
+    core.receive('eth1', { type: 'lsa', lsa: v7 });
+    assert.equal(got(core), 7n);
+    sent.length = 0;
+    core.receive('eth1', { type: 'lsa', lsa: v7 });
+    assert.equal(core.counters.lsaDuplicate, 1);
+    assert.deepEqual(sent.map((s) => s.msg.type), ['lsa-ack']);
+    core.receive('eth1', { type: 'lsa', lsa: v5 }); // a replay of a validly signed old copy
+    assert.equal(got(core), 7n);
+    assert.equal(core.counters.lsaDropOlder, 1);
+  });
+
+  it('drops unsigned, badly signed and unknown-origin LSAs and counts each', () => {
+    const { core } = router();
+    const good = lsaOf(prefixLsa(peer, 9n, ['/B']));
+    core.receive('eth1', { type: 'lsa', lsa: { ...good, signature: new Uint8Array() } });
+    const bad = new Uint8Array(good.signature);
+    bad[3]! ^= 1;
+    core.receive('eth1', { type: 'lsa', lsa: { ...good, signature: bad } });
+    core.receive('eth1', { type: 'lsa', lsa: lsaOf(prefixLsa(peer, 10n, ['/X']), kStranger) }); // peer's name, wrong key
+    core.receive('eth1', { type: 'lsa', lsa: lsaOf(prefixLsa(stranger, 1n, ['/X']), kStranger) });
+    const c = core.counters;
+    assert.deepEqual([c.lsaDropUnsigned, c.lsaDropBadSignature, c.lsaDropUnknownOrigin, core.lsdb.size], [1, 2, 1, 1]);
+    assert.equal(got(core), undefined);
+  });
+
+  it('refuses a replayed copy after the LSA expired, and expires an LSA whose origin went silent', () => {
+    const db = new Lsdb();
+    const l = lsaOf(prefixLsa(peer, 3n, ['/B'], 10));
+    assert.equal(db.install(l, 0).kind, 'new');
+    assert.deepEqual(db.expire(9_999), []);
+    assert.equal(db.expire(10_000).length, 1);
+    assert.equal(db.install(l, 10_001).kind, 'older');
+    assert.equal(db.install(lsaOf(prefixLsa(peer, 4n, ['/B'], 10)), 10_002).kind, 'new');
+  });
+
+  it('flushes on lifetime 0 and keeps refusing older copies', () => {
+    const db = new Lsdb();
+    db.install(lsaOf(prefixLsa(peer, 3n, ['/B'])), 0);
+    assert.equal(db.install(lsaOf(prefixLsa(peer, 4n, [], 0)), 1).kind, 'flushed');
+    assert.equal(db.get('prefix', peer), undefined);
+    assert.equal(db.install(lsaOf(prefixLsa(peer, 3n, ['/B'])), 2).kind, 'older');
+  });
+
+  it('jumps above its own LSA from a past life that carries a higher sequence number', () => {
+    // Restarted with no state and a clock 1 h behind the old LSAs.
+    const { core, sent } = router(new MemorySeqStore(), 1_800_000_000_000 - 3_600_000);
+    const old = lsaOf(prefixLsa(me, 1_800_000_000_000n, ['/OLD']), kMe);
+    sent.length = 0;
+    core.receive('eth1', { type: 'lsa', lsa: old });
+    assert.equal(core.counters.lsaOwnNewerSeen, 1);
+    assert.ok(core.lsdb.highestSeq('prefix', me)! > old.seq, 'its new copy beats the old one');
+    assert.equal(core.lsdb.get('prefix', me), undefined, 'it has no prefixes, so the new copy is a flush');
+    const adj = core.lsdb.get('adjacency', me)!.lsa;
+    assert.ok(adj.seq < old.seq, 'the adjacency LSA was not involved');
+  });
+
+  it('persists sequence numbers so a restart never reuses one, even with the clock stepped back', () => {
+    const store = new MemorySeqStore();
+    const a = router(store, 1_800_000_000_000);
+    const first = a.core.lsdb.get('adjacency', me)!.lsa.seq;
+    const b = router(store, 1_700_000_000_000);
+    assert.ok(b.core.lsdb.get('adjacency', me)!.lsa.seq > first);
+  });
+
+  it('refreshes its own LSAs with new sequence numbers before they expire', () => {
+    const { core, advance } = router();
+    const s0 = core.lsdb.get('adjacency', me)!.lsa.seq;
+    for (let i = 0; i < 25; i++) advance(1_000);
+    const s1 = core.lsdb.get('adjacency', me)!.lsa.seq;
+    assert.ok(s1 > s0);
+    assert.ok(core.counters.lsaOriginated >= 2);
+  });
+});
+
+describe('routing: forwarding decisions', () => {
+  it('drops at hop limit and for no route, with a nack back toward a reachable requester', () => {
+    const { core, sent } = router();
+    // Learn r2 over eth1: two-way hello, then r2's adjacency and prefix LSAs.
+    core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+    core.receive('eth1', { type: 'lsa', lsa: lsaOf({ kind: 'adjacency', origin: peer, seq: 1n, lifetimeS: 60, neighbors: [{ neighbor: me, cost: 1 }] }) });
+    core.receive('eth1', { type: 'lsa', lsa: lsaOf(prefixLsa(peer, 2n, ['/B'])) });
+    core.flushSpf();
+    const req = (name: string, hopLimit: number) => ({
+      type: 'request' as const, name: Name.parse(name), requester: peer, requestId: 7n, hopLimit, segIndex: 0, segCount: 1, payload: new Uint8Array([1]),
+    });
+    sent.length = 0;
+    core.receive('eth1', req('/B/echo', 1));
+    core.receive('eth1', req('/Z/echo', 8));
+    core.originateData(req('/B/echo', 5));
+    const c = core.counters;
+    assert.deepEqual([c.dataDropHopLimit, c.dataDropNoRoute, c.nackTx, c.dataForwarded], [1, 1, 2, 3]);
+    const data = sent.filter((s) => s.msg.type !== 'hello' && s.msg.type !== 'lsa-ack' && s.msg.type !== 'lsa');
+    assert.deepEqual(data.map((s) => [s.iface, s.msg.type, 'reason' in s.msg ? s.msg.reason : '', 'hopLimit' in s.msg ? s.msg.hopLimit : -1]),
+      [['eth1', 'nack', 'hop-limit', 32], ['eth1', 'nack', 'no-route', 32], ['eth1', 'request', '', 5]]);
+  });
+});
