@@ -52,7 +52,7 @@ export function openFace(ifname: string, opts: OpenFaceOptions = {}): RawFace {
   try {
     sock = new addon.PacketSocket(
       st.ifindex,
-      Math.max(st.mtu, 1500) + ETH_HLEN + 4,
+      Math.min(Math.max(st.mtu, 1500), 65536) + ETH_HLEN + 4,
       opts.rcvbufBytes ?? 8 << 20,
       opts.sndbufBytes ?? 4 << 20,
       (batch, count) => face?.deliver(batch, count),

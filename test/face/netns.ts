@@ -63,8 +63,8 @@ export class Worker {
   exited: { code: number | null; signal: string | null } | undefined;
   stderr = '';
 
-  constructor(ns: string, cpu?: number) {
-    const script = fileURLToPath(new URL('./face-worker.js', import.meta.url));
+  /** script: another worker speaking the same protocol (the benchmark's candidates). */
+  constructor(ns: string, cpu?: number, script = fileURLToPath(new URL('./face-worker.js', import.meta.url))) {
     const cmd = cpu === undefined ? [] : ['taskset', '-c', String(cpu)];
     this.child = spawn('ip', ['netns', 'exec', ns, ...cmd, process.execPath, script], { stdio: 'pipe' });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));

@@ -299,8 +299,8 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   NAPI_OK(env, napi_get_value_int32(env, argv[1], &slot));
   NAPI_OK(env, napi_get_value_int32(env, argv[2], &rcvbuf));
   NAPI_OK(env, napi_get_value_int32(env, argv[3], &sndbuf));
-  if (slot < ETH_HLEN || slot > 65536) {
-    napi_throw_range_error(env, "EINVAL", "slot size must be 14..65536");
+  if (slot < ETH_HLEN || slot > 65536 + 64) {
+    napi_throw_range_error(env, "EINVAL", "slot size must be 14..65600");
     return NULL;
   }
   /* Protocol 0 at creation: nothing is queued until bind() names the interface and type. */

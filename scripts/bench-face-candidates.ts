@@ -1,0 +1,70 @@
+/**
+ * Measures the candidates for the face's frame I/O (npm cap, npm pcap, and the project's own
+ * AF_PACKET addon) the same way: two namespaces joined by a veth, a burst of frames at full
+ * rate from one side, counted on the other. Run as root:
+ *   PCAP_DIR=/tmp/facebench node dist/scripts/bench-face-candidates.js [count]
+ * Prints one JSON line per run.
+ */
+import { fileURLToPath } from 'node:url';
+import { createVethPair, Worker } from '../test/face/netns.js';
+
+const count = Number(process.argv[2] ?? 100_000);
+const candidateWorker = fileURLToPath(new URL('./bench-face-candidate-worker.js', import.meta.url));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+type Reply = Record<string, unknown>;
+
+function spawnSide(lib: string, ns: string, cpu: number): Worker {
+  return lib === 'damc' ? new Worker(ns, cpu) : new Worker(ns, cpu, candidateWorker);
+}
+
+async function settle(w: Worker): Promise<Reply | undefined> {
+  let prev = -1;
+  for (let i = 0; i < 40 && w.exited === undefined; i++) {
+    await sleep(250);
+    const c = await w.call({ cmd: 'counters' }).catch(() => undefined);
+    if (!c) return undefined;
+    if (c.received === prev) return c;
+    prev = Number(c.received);
+  }
+  return undefined;
+}
+
+async function run(rxLib: string, txLib: string, size: number): Promise<Reply> {
+  const pair = createVethPair(`c${size}`);
+  const tx = spawnSide(txLib, pair.nsA, 0);
+  const rx = spawnSide(rxLib, pair.nsB, 1);
+  try {
+    await rx.call({ cmd: 'open', ifname: 'eth1', lib: rxLib });
+    await tx.call({ cmd: 'open', ifname: 'eth1', lib: txLib });
+    const sent = await tx.call({ cmd: 'burst', count, size });
+    const got = await settle(rx);
+    await sleep(200);
+    const crashed = rx.exited !== undefined;
+    const c = (got ?? {}) as { received?: number; firstRx?: number; lastRx?: number; counters?: Reply };
+    const rxSecs = ((c.lastRx ?? 0) - (c.firstRx ?? 0)) / 1000;
+    const drops = Number((c.counters as { rxKernelDrops?: number; drops?: number } | undefined)?.rxKernelDrops ?? c.counters?.drops ?? NaN);
+    return {
+      rx: rxLib, tx: txLib, size, offered: count,
+      tx_fps: Math.round(count / Number(sent.secs)),
+      received: c.received ?? null,
+      rx_fps: c.received && rxSecs > 0 ? Math.round(c.received / rxSecs) : null,
+      drops_reported: drops,
+      crashed: crashed ? `${rx.exited?.signal ?? rx.exited?.code}: ${rx.stderr.trim().split('\n').slice(-2).join(' | ')}` : false,
+    };
+  } catch (e) {
+    return { rx: rxLib, tx: txLib, size, error: String(e), crashed: rx.exited ? `${rx.exited.signal ?? rx.exited.code}: ${rx.stderr.trim().slice(-200)}` : false };
+  } finally {
+    tx.kill();
+    rx.kill();
+    pair.destroy();
+  }
+}
+
+const libs = (process.env.LIBS ?? 'damc,pcap,cap').split(',');
+for (const size of [100, 1500]) {
+  for (const lib of libs) {
+    console.log(JSON.stringify(await run(lib, 'damc', size))); // receive path, damc as sender
+    if (lib !== 'damc') console.log(JSON.stringify(await run('damc', lib, size))); // send path
+  }
+}
