@@ -1,16 +1,28 @@
 /**
- * Entry point of every DAMC node container (placeholder until the router issue lands):
- * reads /etc/damc/node.json, says what it is, and stays up so the lab can be inspected.
+ * Entry point of every DAMC node container: reads /etc/damc/node.json and runs the program
+ * for its kind. SG and SR run the router; the other kinds idle until their issues land.
  */
 import { readFileSync } from 'node:fs';
+import { isLabError } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { NODE_CONFIG_PATH, type NodeConfig } from './config.js';
 
 const path = process.argv[2] ?? NODE_CONFIG_PATH;
 const cfg = JSON.parse(readFileSync(path, 'utf8')) as NodeConfig;
 const log = logger(`node:${cfg.kind}`, { node: cfg.node });
-log.info({ interfaces: cfg.interfaces.map((i) => i.name) }, 'no program for this kind yet; idling');
-const keepAlive = setInterval(() => {}, 1 << 30);
-const stop = () => { clearInterval(keepAlive); process.exit(0); };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+
+if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {
+  const { runRouter } = await import('./router-main.js');
+  try {
+    await runRouter(cfg, logger('router', { node: cfg.node }));
+  } catch (e) {
+    log.fatal(isLabError(e) ? { code: e.code, hint: e.hint } : { err: e }, e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
+} else {
+  log.info({ interfaces: cfg.interfaces.map((i) => i.name) }, 'no program for this kind yet; idling');
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const stop = () => { clearInterval(keepAlive); process.exit(0); };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,140 @@
+/**
+ * The SG/SR router program around the routing core: faces on the fabric interfaces (links to
+ * other SGs/SRs), timers from the lab's config, structured logs, sequence numbers persisted,
+ * and the control socket. Faces, carrier watcher, scheduler and store are passed in, so the
+ * same program runs in a container and in-process over memory links.
+ */
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import type { Server } from 'node:net';
+import type { Face, LinkWatcher } from '../face/face.js';
+import type { Scheduler } from '../routing/clock.js';
+import { TrustMapCrypto } from '../routing/crypto.js';
+import type { DataPacket } from '../routing/forwarder.js';
+import type { SeqStore } from '../routing/seq.js';
+import type { RouterEvent, RouterTimers } from '../routing/types.js';
+import type { Logger } from '../util/log.js';
+import { Name } from '../wire/name.js';
+import type { NodeConfig, NodeInterfaceConfig } from './config.js';
+import { serveControl, type ControlRequest } from './control-server.js';
+import { RouterHost } from './router-host.js';
+import { VIEW_NAMES, Views, type ViewName } from './views.js';
+
+export interface RouterNodeDeps {
+  faces: readonly Face[];
+  watcher?: LinkWatcher;
+  scheduler: Scheduler;
+  seqStore: SeqStore;
+  log: Logger;
+  /** Unix socket for the ctl; none when undefined. */
+  controlPath?: string;
+}
+
+/** Interfaces the routing protocol runs on: links to other SGs and SRs. */
+export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
+  return cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
+}
+
+/** Timers beyond the lab's four, derived from them (see the README's routing section). */
+export function routerTimers(t: NodeConfig['timers']): RouterTimers {
+  return { ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs), spfInitialHoldMs: 10, spfMaxHoldMs: 500 };
+}
+
+export class RouterNode {
+  readonly host: RouterHost;
+  readonly views: Views;
+  private control: Server | undefined;
+  private readonly pings = new Map<bigint, (p: DataPacket) => void>();
+
+  constructor(private readonly cfg: NodeConfig, private readonly deps: RouterNodeDeps) {
+    const name = Name.parse(cfg.routerName);
+    const costs = Object.fromEntries(cfg.interfaces.map((i) => [i.name, i.cost]));
+    this.host = new RouterHost({
+      name, scheduler: deps.scheduler, faces: deps.faces, costs, watcher: deps.watcher,
+      prefixes: cfg.prefixes.map((p) => Name.parse(p)), timers: routerTimers(cfg.timers),
+      crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
+      onEvent: (e) => this.logEvent(e),
+      deliver: (p) => this.deliver(p),
+    });
+    this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
+  }
+
+  async start(): Promise<void> {
+    this.host.start();
+    this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router started');
+    if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
+  }
+
+  /** Graceful: flushes our LSAs so the others route around us at once. */
+  stop(): void {
+    this.host.stop();
+    this.control?.close();
+  }
+
+  handle(req: ControlRequest): unknown {
+    if ((VIEW_NAMES as readonly string[]).includes(req.cmd)) {
+      const v = req.cmd as ViewName;
+      if (v === 'counters') return this.views.counters(Object.fromEntries(this.deps.faces.map((f) => [f.ifname, f.counters()])));
+      return this.views[v]();
+    }
+    if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
+    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'ping'].join(', ')}`);
+  }
+
+  /** Sends a request to a name and waits for the response or nack (reachability by name). */
+  ping(target: string, timeoutMs: number): Promise<{ name: string; result: string; rttMs: number; reporter?: string }> {
+    const name = Name.parse(target);
+    const requestId = randomBytes(8).readBigUInt64BE();
+    const t0 = this.deps.scheduler.now();
+    return new Promise((resolve) => {
+      const timer = this.deps.scheduler.after(timeoutMs, () => {
+        this.pings.delete(requestId);
+        resolve({ name: target, result: 'timeout', rttMs: timeoutMs });
+      });
+      this.pings.set(requestId, (p) => {
+        timer.cancel();
+        this.pings.delete(requestId);
+        const rttMs = this.deps.scheduler.now() - t0;
+        resolve(p.type === 'nack'
+          ? { name: target, result: `nack ${p.reason}`, rttMs, reporter: this.cfg.routerNodes[p.reporter.key] ?? p.reporter.key }
+          : { name: target, result: 'ok', rttMs });
+      });
+      this.host.core.originateData({
+        type: 'request', name, requester: this.host.core.name, requestId, hopLimit: 32, segIndex: 0, segCount: 1, payload: new Uint8Array(),
+      });
+    });
+  }
+
+  private deliver(p: DataPacket): void {
+    const core = this.host.core;
+    if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
+      // A request to this router's own name: echo it back (what `ctl ping` uses).
+      core.originateData({ ...p, type: 'response', name: p.name, status: 200, hopLimit: 32 });
+      return;
+    }
+    if (p.type !== 'request' && core.name.equals(p.requester)) this.pings.get(p.requestId)?.(p);
+    // Pod traffic and the SG's HTTP side come with the service-plane issue.
+  }
+
+  private logEvent(e: RouterEvent): void {
+    const log = this.deps.log;
+    const node = (n: Name) => this.cfg.routerNodes[n.key] ?? n.key;
+    switch (e.type) {
+      case 'adjacency':
+        log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
+        break;
+      case 'spf':
+        log.info({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers }, 'spf run');
+        break;
+      case 'originate':
+        log.debug({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS }, 'lsa originated');
+        break;
+      case 'lsa-drop': {
+        const f = e.reason === 'older sequence number' ? log.debug.bind(log) : log.warn.bind(log);
+        f({ event: 'lsa-drop', reason: e.reason, iface: e.iface, origin: e.origin.key, kind: e.kind, seq: e.seq.toString() }, `lsa dropped: ${e.reason}`);
+        break;
+      }
+      case 'data-drop':
+        log.debug({ event: 'data-drop', reason: e.reason, name: e.name.key, iface: e.iface }, `packet dropped: ${e.reason}`);
+    }
+  }
+}
