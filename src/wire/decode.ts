@@ -42,7 +42,10 @@ const nackReasons = invert<NackReason>(NackReasonCode);
 
 export type DecodeResult = { ok: true; message: Message } | { ok: false; error: DecodeError };
 
-export function decode(bytes: Uint8Array): Message {
+export function decode(input: Uint8Array): Message {
+  // A Node Buffer's slice() is a view, not a copy: look at the bytes through a plain Uint8Array
+  // so every value copied out below is a plain, independent Uint8Array.
+  const bytes = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.length === 0) throw new DecodeError('truncated', 0, 'empty payload');
   if (bytes[0] !== PROTOCOL_VERSION) {
     throw new DecodeError('unsupported-version', 0, `version ${bytes[0]}, this decoder speaks ${PROTOCOL_VERSION}`);

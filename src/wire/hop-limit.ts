@@ -13,6 +13,7 @@ const DATA_TYPES: ReadonlySet<number> = new Set([MsgType.request, MsgType.respon
 
 /** Offset of the hop-limit byte in an encoded request/response/nack; throws DecodeError otherwise. */
 export function hopLimitOffset(bytes: Uint8Array): number {
+  if (bytes.length === 0) throw new DecodeError('truncated', 0, 'empty payload');
   if (bytes[0] !== PROTOCOL_VERSION) throw new DecodeError('unsupported-version', 0, `version ${bytes[0]}`);
   const outer = new TlvReader(bytes, 1, bytes.length);
   if (!outer.next()) throw new DecodeError('truncated', 1, 'no message');

@@ -39,6 +39,21 @@ describe('wire: property round trips', () => {
     );
   });
 
+  it('decodes from a Node Buffer (a pooled slice, as sockets hand them out) into plain copies', () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        const wire = encode(m);
+        const pool = Buffer.alloc(wire.length + 16, 0x55);
+        const buf = pool.subarray(8, 8 + wire.length);
+        buf.set(wire);
+        const d = decode(buf);
+        pool.fill(0xee);
+        assert.deepEqual(d, m);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('every prefix of a valid encoding is a typed error, never a message or another exception', () => {
     fc.assert(
       fc.property(message, (m) => {
