@@ -49,7 +49,7 @@ describe('wire: fuzz', function () {
     console.log(
       `      ${FRAMES} frames in ${secs.toFixed(1)} s (${Math.round(FRAMES / secs).toLocaleString('en')}/s): ` +
         `${ok} decoded, errors ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])))}, ` +
-        `heap +${(growth / 1e6).toFixed(1)} MB after, peak +${((maxHeap - heapBefore) / 1e6).toFixed(1)} MB`,
+        `heap ${growth >= 0 ? "+" : ""}${(growth / 1e6).toFixed(1)} MB after, peak +${((maxHeap - heapBefore) / 1e6).toFixed(1)} MB`,
     );
     assert.deepEqual(strange, [], 'decode threw something other than DecodeError');
     assert.ok(ok > 0 && codes.size >= 6, 'the mix reaches both valid messages and many error kinds');

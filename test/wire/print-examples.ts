@@ -1,12 +1,15 @@
 /**
  * Prints PROTOCOL.md's "Examples" section from test/wire/examples.ts:
  *   npx tsc -p . && node dist/test/wire/print-examples.js
+ * With `--pcap FILE` it writes those messages as a pcap instead (to try the dissector).
  * Each example: the message as JSON, its hex, and an indented TLV tree. The doc test checks
  * that the hex in PROTOCOL.md still decodes to these messages and still encodes from them.
  */
 import { encode, type Message } from '../../src/wire/index.js';
 import { MsgType, T } from '../../src/wire/types.js';
+import { writeFileSync } from 'node:fs';
 import { examples } from './examples.js';
+import { ethernetFrame, pcapFile } from './pcap.js';
 
 const typeNames = new Map<number, string>([
   ...Object.entries(MsgType).map(([k, v]) => [v, `Msg:${k}`] as [number, string]),
@@ -89,4 +92,12 @@ export function examplesMarkdown(): string {
   return parts.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(examplesMarkdown());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const at = process.argv.indexOf('--pcap');
+  if (at > 0 && process.argv[at + 1]) {
+    // One frame of every message, for trying the Wireshark dissector by hand.
+    writeFileSync(process.argv[at + 1]!, pcapFile(Object.values(examples).map((m) => ethernetFrame(encode(m)))));
+  } else {
+    console.log(examplesMarkdown());
+  }
+}
