@@ -40,13 +40,14 @@ export interface RibEntry {
 }
 
 export interface SpfResult {
-  /** Sorted by prefix. */
+  /** In no particular order (views sort). */
   readonly rib: RibEntry[];
   /** Reachable routers and their distance (self included, at 0). */
   readonly distances: Map<string, number>;
 }
 
 const EMPTY: readonly number[] = [];
+const EMPTY_HOPS: readonly NextHop[] = [];
 
 export function runSpf(input: SpfInput): SpfResult {
   const ids = new Map<string, number>();
@@ -61,24 +62,27 @@ export function runSpf(input: SpfInput): SpfResult {
     return id;
   };
   const self = idOf(input.self);
-  // Directed edges as listed, keyed by pair; an edge is usable only when its reverse is listed too.
-  const listed = new Map<number, number>();
-  const out: number[][] = [];
-  const pairs: [number, number, number][] = [];
+  // Per router the entries its LSA lists, flat (neighbor, cost) pairs.
+  const listed: number[][] = [];
   for (const a of input.adjacencies) {
     const u = idOf(a.origin);
-    for (const e of a.neighbors) pairs.push([u, idOf(e.neighbor), e.cost]);
+    const l: number[] = [];
+    for (const e of a.neighbors) l.push(idOf(e.neighbor), e.cost);
+    listed[u] = l;
   }
   const N = names.length;
-  for (const [u, v, c] of pairs) {
-    const k = u * N + v;
-    const old = listed.get(k);
-    if (old === undefined || c < old) listed.set(k, c);
-  }
-  for (let i = 0; i < N; i++) out.push([]);
-  for (const [k, c] of listed) {
-    const u = Math.floor(k / N), v = k % N;
-    if (u !== self && listed.has(v * N + u)) out[u]!.push(v, c);
+  const lists = (v: number, u: number): boolean => {
+    const l = listed[v];
+    if (l) for (let j = 0; j < l.length; j += 2) if (l[j] === u) return true;
+    return false;
+  };
+  // An edge is usable only when its far end lists it back (two-way); degrees are small, so a scan is cheapest.
+  const out: number[][] = [];
+  for (let u = 0; u < N; u++) {
+    const l = listed[u];
+    const o: number[] = [];
+    if (l && u !== self) for (let j = 0; j < l.length; j += 2) if (lists(l[j]!, u)) o.push(l[j]!, l[j + 1]!);
+    out.push(o);
   }
 
   const dist = new Float64Array(N).fill(Infinity);
@@ -89,7 +93,7 @@ export function runSpf(input: SpfInput): SpfResult {
   done[self] = 1;
   input.localLinks.forEach((l, i) => {
     const v = ids.get(l.neighbor.key);
-    if (v === undefined || !listed.has(v * N + self)) return; // neighbor's LSA does not list us yet
+    if (v === undefined || !lists(v, self)) return; // neighbor's LSA does not list us yet
     relax(v, l.cost, [i]);
   });
   function relax(v: number, d: number, fh: readonly number[]): void {
@@ -117,16 +121,21 @@ export function runSpf(input: SpfInput): SpfResult {
   const distances = new Map<string, number>();
   for (let i = 0; i < N; i++) if (dist[i]! < Infinity) distances.set(names[i]!.key, dist[i]!);
 
-  // Candidates per prefix: every router's own name, plus the prefix LSAs.
-  type Best = { prefix: Name; cost: number; origins: number[] };
+  // Candidates per prefix: every router's own name, plus the prefix LSAs. Most prefixes have a
+  // single best origin, so `more` stays null and nothing else is allocated for them.
+  type Best = { prefix: Name; cost: number; origin: number; more: number[] | null };
   const best = new Map<string, Best>();
   const offer = (prefix: Name, origin: number, extra: number) => {
     const c = dist[origin]! + extra;
     if (c === Infinity) return;
     const k = prefix.key;
     const b = best.get(k);
-    if (!b || c < b.cost) best.set(k, { prefix, cost: c, origins: [origin] });
-    else if (c === b.cost && !b.origins.includes(origin)) b.origins.push(origin);
+    if (!b) best.set(k, { prefix, cost: c, origin, more: null });
+    else if (c < b.cost) {
+      b.cost = c;
+      b.origin = origin;
+      b.more = null;
+    } else if (c === b.cost && b.origin !== origin && !b.more?.includes(origin)) (b.more ??= []).push(origin);
   };
   for (let i = 0; i < N; i++) offer(names[i]!, i, 0);
   for (const p of input.prefixes) {
@@ -134,23 +143,39 @@ export function runSpf(input: SpfInput): SpfResult {
     if (o === undefined) continue;
     for (const e of p.prefixes) offer(e.prefix, o, e.cost);
   }
+  const single: (readonly Name[])[] = [];
   const rib: RibEntry[] = [];
+  // Most prefixes share their origin's next hops: build each (first-hop set, cost) list once.
+  const hopCache = new Map<readonly number[], Map<number, readonly NextHop[]>>();
+  const hopsOf = (fh: readonly number[], cost: number): readonly NextHop[] => {
+    let byCost = hopCache.get(fh);
+    if (!byCost) hopCache.set(fh, (byCost = new Map()));
+    let hops = byCost.get(cost);
+    if (!hops) {
+      hops = fh.map((i) => {
+        const l = input.localLinks[i]!;
+        return { iface: l.iface, neighbor: l.neighbor, cost };
+      });
+      byCost.set(cost, hops);
+    }
+    return hops;
+  };
+  const originsOf = (o: number) => (single[o] ??= [names[o]!]);
   for (const b of best.values()) {
-    const local = b.origins.includes(self);
+    const local = b.origin === self || (b.more?.includes(self) ?? false);
     let fh: readonly number[] = EMPTY;
-    if (!local) for (const o of b.origins) fh = union(fh, first[o]!);
+    if (!local) {
+      fh = first[b.origin]!;
+      if (b.more) for (const o of b.more) fh = union(fh, first[o]!);
+    }
     rib.push({
       prefix: b.prefix,
       local,
       cost: b.cost,
-      origins: (local ? [self] : b.origins).map((o) => names[o]!),
-      nexthops: fh.map((i) => {
-        const l = input.localLinks[i]!;
-        return { iface: l.iface, neighbor: l.neighbor, cost: b.cost };
-      }),
+      origins: local ? originsOf(self) : b.more ? [b.origin, ...b.more].map((o) => names[o]!) : originsOf(b.origin),
+      nexthops: local ? EMPTY_HOPS : hopsOf(fh, b.cost),
     });
   }
-  rib.sort((a, b) => a.prefix.compare(b.prefix));
   return { rib, distances };
 }
 
