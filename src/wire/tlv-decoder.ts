@@ -83,10 +83,8 @@ export class TlvReader {
     if (p + 1 + n > this.end) throw new DecodeError('truncated', p, 'VAR-NUMBER cut short');
     this.pos = p + 1 + n;
     if (n === 2) return (b[p + 1]! << 8) | b[p + 2]!;
-    const hi4 = ((b[p + 1]! << 24) | (b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!) >>> 0;
-    if (n === 4) return hi4;
-    // 8-byte VAR-NUMBERs can only describe things larger than any frame; refuse them outright.
-    throw new DecodeError(hi4 === 0 ? 'truncated' : 'bad-length', p, '8-byte VAR-NUMBER exceeds any frame');
+    if (n === 8) throw new DecodeError('bad-length', p, '8-byte VAR-NUMBERs are not accepted (no frame is that large)');
+    return ((b[p + 1]! << 24) | (b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!) >>> 0;
   }
 
   /** Skips the current element if its type is skippable; throws if it is critical. */
