@@ -14,3 +14,11 @@ export {
   type LinkChangeHandler,
 } from './link-watcher.js';
 export { interfaceState, listInterfaces, formatMac, type InterfaceState } from './interface-state.js';
+export {
+  MemoryLink,
+  MemoryLinkWatcher,
+  type LinkScheduler,
+  type MemoryLinkOptions,
+  type MemoryLinkEnd,
+  type Direction,
+} from './memory-link.js';

@@ -19,7 +19,7 @@ export interface NativePacketSocket {
   /** Sends `count` frames lying back to back in buf; returns how many were consumed. */
   sendBatch(buf: Uint8Array, lens: Uint32Array, count: number): number;
   /** [rxFrames, rxBytes, txFrames, txBytes, rxKernelDrops, txErrors, rxTruncated, rxOwn,
-   *  rxErrors, lastTxErrno] */
+   *  rxErrors, lastTxErrno, kernel receive buffer bytes (SO_RCVBUF)] */
   stats(): Float64Array;
   close(): void;
 }

@@ -20,7 +20,12 @@ export const DAMC_ETHERTYPE = 0x88b5;
 const ETH_HLEN = 14;
 
 export interface OpenFaceOptions {
-  /** Kernel receive buffer: how large a burst is absorbed while JS is busy. Default 8 MiB. */
+  /**
+   * Kernel receive buffer: how large a burst is absorbed while this process is busy or not
+   * scheduled (a 1500-byte frame costs about 2.3 KiB of it). Default 16 MiB; kernel memory is
+   * only used while frames wait. Needs CAP_NET_ADMIN to exceed net.core.rmem_max; without it
+   * the kernel caps it silently (see RawFaceCounters.rcvbufBytes for what was granted).
+   */
   rcvbufBytes?: number;
   /** Kernel send buffer. Default 4 MiB. */
   sndbufBytes?: number;
@@ -36,6 +41,10 @@ export interface RawFaceCounters extends FaceCounters {
   rxOwnFiltered: number;
   /** errno of the last failed transmission (0 if none). */
   lastTxErrno: number;
+  /** Receive errors the socket reported (e.g. ENETDOWN once after a link flap). */
+  rxErrors: number;
+  /** Kernel receive buffer actually granted (SO_RCVBUF; the kernel reports twice the request). */
+  rcvbufBytes: number;
 }
 
 export interface RawFace extends Face {
@@ -53,7 +62,7 @@ export function openFace(ifname: string, opts: OpenFaceOptions = {}): RawFace {
     sock = new addon.PacketSocket(
       st.ifindex,
       Math.min(Math.max(st.mtu, 1500), 65536) + ETH_HLEN + 4,
-      opts.rcvbufBytes ?? 8 << 20,
+      opts.rcvbufBytes ?? 16 << 20,
       opts.sndbufBytes ?? 4 << 20,
       (batch, count) => face?.deliver(batch, count),
       () => face?.writable(),
@@ -184,6 +193,8 @@ class RawFaceImpl implements RawFace {
       rxTruncated: s[6] ?? 0,
       rxOwnFiltered: s[7] ?? 0,
       lastTxErrno: s[9] ?? 0,
+      rxErrors: s[8] ?? 0,
+      rcvbufBytes: s[10] ?? 0,
     };
     if (this.closed) this.last = c;
     return c;

@@ -156,9 +156,11 @@ describe('face: link watcher @netns', function () {
       }
     }
     const seen = [a.events.length, b.events.length];
+    const t0 = Date.now();
     ipIn(pair.nsA, 'link', 'set', 'eth1', 'down');
-    await b.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === false, 5000, 'carrier loss at B');
-    await a.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === false, 5000, 'link down at A');
+    const lostB = await b.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === false, 5000, 'carrier loss at B');
+    const downA = await a.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === false, 5000, 'link down at A');
+    console.log(`      reported ${Number(downA.at) - t0} ms (A) and ${Number(lostB.at) - t0} ms (B) after starting \`ip link set eth1 down\` in A`);
     ipIn(pair.nsA, 'link', 'set', 'eth1', 'up');
     await b.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === true, 5000, 'carrier back at B');
     await a.nextEvent((e) => e.event === 'link' && e.ifname === 'eth1' && e.up === true, 5000, 'link up at A');
@@ -166,6 +168,23 @@ describe('face: link watcher @netns', function () {
     [a, b].forEach((w, i) =>
       assert.deepEqual(w.events.slice(seen[i]).filter((e) => e.event === 'link').map((e) => e.up), [false, true]),
     );
+  });
+
+  it('counts sends on a downed link as tx errors, and carries frames again after the flap', async function () {
+    await a.call({ cmd: 'open', ifname: 'eth1' });
+    await b.call({ cmd: 'open', ifname: 'eth1' });
+    ipIn(pair.nsA, 'link', 'set', 'eth1', 'down');
+    await a.nextEvent((e) => e.event === 'link' && e.up === false && Number(e.at) > 0 && a.events.filter((x) => x.up === false).length >= 2, 5000, 'second down at A');
+    await a.call({ cmd: 'sendPattern', size: 64, seq: 1 });
+    const down = (await until(a, (c) => (c.counters as { txErrors: number }).txErrors >= 1)).counters as { txErrors: number; lastTxErrno: number };
+    assert.equal(down.txErrors, 1);
+    assert.equal(down.lastTxErrno, 100, 'ENETDOWN');
+    ipIn(pair.nsA, 'link', 'set', 'eth1', 'up');
+    await b.nextEvent((e) => e.event === 'link' && e.up === true && b.events.filter((x) => x.up === true).length >= 2, 5000, 'carrier back at B');
+    await a.call({ cmd: 'sendPattern', size: 64, seq: 2 });
+    assert.equal((await until(b, (c) => c.received === 1)).received, 1);
+    await b.call({ cmd: 'sendPattern', size: 64, seq: 3 });
+    assert.equal((await until(a, (c) => c.received === 1)).received, 1);
   });
 });
 

@@ -18,7 +18,7 @@ function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function createVethPair(tag: string, mtu = 1500): VethPair {
+export function createVethPair(tag: string, mtu = 1500, sameIndex = false): VethPair {
   const base = `damc-t-${process.pid}-${tag}`;
   const nsA = `${base}-a`;
   const nsB = `${base}-b`;
@@ -39,7 +39,11 @@ export function createVethPair(tag: string, mtu = 1500): VethPair {
   try {
     ip('netns', 'add', nsA);
     ip('netns', 'add', nsB);
-    ip('link', 'add', 'eth1', 'netns', nsA, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', 'eth1', 'netns', nsB, 'mtu', String(mtu));
+    // Distinct ifindexes on the two ends (as on a host where both are allocated from one
+    // counter): with equal ones the kernel treats carrier changes as non-urgent and reports
+    // them up to a second late (linkwatch_urgent_event compares ifindex and iflink).
+    ip('link', 'add', 'eth1', 'netns', nsA, 'index', String(sameIndex ? 7 : 1001), 'mtu', String(mtu), 'type', 'veth',
+      'peer', 'name', 'eth1', 'netns', nsB, 'index', String(sameIndex ? 7 : 1002), 'mtu', String(mtu));
     for (const ns of [nsA, nsB]) ip('-n', ns, 'link', 'set', 'eth1', 'up');
   } catch (e) {
     pair.destroy();

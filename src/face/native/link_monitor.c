@@ -65,6 +65,15 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   napi_create_array(env, &arr);
   uint32_t n = 0;
   bool overflow = false;
+  if (status < 0) {
+    /* EPOLLERR (the kernel overflowed our buffer: sk_err = ENOBUFS) made libuv stop the
+     * handle: clear the error, poll again and let JS re-read the state it lost. */
+    int err = 0;
+    socklen_t elen = sizeof err;
+    getsockopt(m->fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+    uv_poll_start(&m->poll, UV_READABLE, on_poll);
+    overflow = true;
+  }
   for (;;) {
     ssize_t got = recv(m->fd, m->buf, sizeof m->buf, MSG_DONTWAIT);
     if (got < 0) {

@@ -134,7 +134,16 @@ static void update_poll(psock *s);
 static void on_poll(uv_poll_t *h, int status, int events) {
   psock *s = h->data;
   if (s->closed) return;
-  if (status < 0) events = UV_READABLE;
+  if (status < 0) {
+    /* libuv stops a poll handle that saw EPOLLERR (here: sk_err = ENETDOWN when the link went
+     * down). Clear the socket error and poll again, or the face would go deaf after a flap. */
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    s->rx_errors++;
+    update_poll(s);
+    events = UV_READABLE;
+  }
   if (events & UV_WRITABLE) {
     s->events &= ~UV_WRITABLE;
     update_poll(s);
@@ -230,19 +239,23 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
 }
 
 /* stats() -> Float64Array [rxFrames, rxBytes, txFrames, txBytes, rxKernelDrops, txErrors,
- *                          rxTruncated, rxOwn, rxErrors, lastTxErrno] */
+ *                          rxTruncated, rxOwn, rxErrors, lastTxErrno, rcvbufBytes] */
 static napi_value stats(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   psock *s = unwrap(env, info, &argc, NULL, true);
   if (!s) return NULL;
   read_kernel_drops(s);
-  double v[] = {s->rx_frames, s->rx_bytes, s->tx_frames,    s->tx_bytes,  s->rx_drops,
-                s->tx_errors, s->rx_truncated, s->rx_own, s->rx_errors, s->last_tx_errno};
+  int rcvbuf = 0;
+  socklen_t rlen = sizeof rcvbuf;
+  if (s->fd >= 0) getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &rlen);
+  double v[] = {s->rx_frames, s->rx_bytes,     s->tx_frames, s->tx_bytes,  s->rx_drops,
+                s->tx_errors, s->rx_truncated, s->rx_own,    s->rx_errors, s->last_tx_errno,
+                rcvbuf};
   void *data;
   napi_value ab, arr;
   NAPI_OK(env, napi_create_arraybuffer(env, sizeof v, &data, &ab));
   memcpy(data, v, sizeof v);
-  NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, 10, ab, 0, &arr));
+  NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, 11, ab, 0, &arr));
   return arr;
 }
 
