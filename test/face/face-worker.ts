@@ -18,6 +18,7 @@ let firstRx = 0;
 let lastRx = 0;
 let collect = false;
 let badSeq = 0;
+const kept: { payload: Uint8Array; sha256: string }[] = [];
 
 function out(msg: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(msg) + '\n');
@@ -65,6 +66,8 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
         lastRx = now;
         received++;
         if (payload.length >= 4 && collect) {
+          // Keep the view itself (no copy): later batches must not overwrite it.
+          kept.push({ payload, sha256: createHash('sha256').update(payload).digest('hex') });
           out({ event: 'frame', len: payload.length, src: hex(src), sha256: createHash('sha256').update(payload).digest('hex'), head: hex(payload.subarray(0, 16)) });
         }
         if (payload.length < 4) badSeq++;
@@ -105,6 +108,10 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
       return sendBurst(Number(c.count), Number(c.size), Number(c.batch ?? 256));
     case 'counters':
       return { received, firstRx, lastRx, badSeq, counters: face?.counters() ?? null };
+    case 'verifyKept': {
+      const changed = kept.filter((k) => createHash('sha256').update(k.payload).digest('hex') !== k.sha256).length;
+      return { kept: kept.length, changed };
+    }
     case 'reset':
       received = 0;
       return { ok: true };

@@ -57,6 +57,18 @@ describe('face: frames over a veth between two namespaces @netns', function () {
     assert.equal(gotA.src, macB);
   });
 
+  it('hands out payloads that stay intact after later batches arrive', async function () {
+    await b.call({ cmd: 'reset' });
+    await b.call({ cmd: 'collect', on: true });
+    const { kept: before } = (await b.call({ cmd: 'verifyKept' })) as { kept: number };
+    await a.call({ cmd: 'collect', on: false });
+    await a.call({ cmd: 'burst', count: 300, size: 1000, batch: 50 });
+    await until(b, (c) => c.received === 300);
+    const v = await b.call({ cmd: 'verifyKept' });
+    assert.equal(v.kept, before + 300);
+    assert.equal(v.changed, 0);
+  });
+
   it('refuses a payload larger than the MTU and counts it as a tx error', async function () {
     const before = (await a.call({ cmd: 'counters' })).counters as { txErrors: number };
     const r = await a.call({ cmd: 'sendPattern', size: 9001 });
