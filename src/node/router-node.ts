@@ -59,8 +59,8 @@ export class RouterNode {
   }
 
   async start(): Promise<void> {
+    this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router starting');
     this.host.start();
-    this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router started');
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 

@@ -334,7 +334,8 @@ export class RouterCore {
   private localLinks(): LocalLink[] {
     return this.nbrs.twoWay()
       .map((n) => ({ iface: n.iface, neighbor: n.router, cost: this.ifaces.get(n.iface)?.cost ?? 1 }))
-      .sort((a, b) => a.iface.localeCompare(b.iface) || a.neighbor.compare(b.neighbor));
+      // Plain code-unit order: localeCompare would pull ICU collation data into memory for nothing.
+      .sort((a, b) => (a.iface < b.iface ? -1 : a.iface > b.iface ? 1 : a.neighbor.compare(b.neighbor)));
   }
 
   // ---------- SPF, RIB, FIB ----------
