@@ -52,7 +52,7 @@ function openPcap(ifname: string): Candidate {
       close(): void;
     };
   };
-  const s = pcap.createSession(ifname, { filter: 'ether proto 0x88b5 and not ether src ' + macOf(ifname), buffer_size: 10 * 1024 * 1024 });
+  const s = pcap.createSession(ifname, { filter: 'ether proto 0x88b5 and not ether src ' + macOf(ifname), buffer_size: 10 * 1024 * 1024, buffer_timeout: Number(process.env.PCAP_TIMEOUT_MS ?? 1000) });
   s.on('packet', onPacket);
   return {
     send: (f) => s.inject(f),

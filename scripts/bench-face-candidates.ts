@@ -18,13 +18,17 @@ function spawnSide(lib: string, ns: string, cpu: number): Worker {
   return lib === 'damc' ? new Worker(ns, cpu) : new Worker(ns, cpu, candidateWorker);
 }
 
+/** Waits until the count has not moved for 1.5 s (libpcap hands over a partly filled ring
+ * block only after its 1 s timeout, so a shorter wait would call those frames lost). */
 async function settle(w: Worker): Promise<Reply | undefined> {
   let prev = -1;
-  for (let i = 0; i < 40 && w.exited === undefined; i++) {
+  let still = 0;
+  for (let i = 0; i < 80 && w.exited === undefined; i++) {
     await sleep(250);
     const c = await w.call({ cmd: 'counters' }).catch(() => undefined);
     if (!c) return undefined;
-    if (c.received === prev) return c;
+    still = c.received === prev ? still + 1 : 0;
+    if (still >= 6) return c;
     prev = Number(c.received);
   }
   return undefined;
