@@ -23,7 +23,9 @@ export class Name {
 
   /** Parses the canonical text form; throws NameSyntaxError on a bad escape. */
   static parse(text: string): Name {
-    const t = text.startsWith('/') ? text.slice(1) : text;
+    let t = text.startsWith('/') ? text.slice(1) : text;
+    // A trailing slash adds nothing (as in NDN URIs): `/B/` is `/B`.
+    if (t.endsWith('/')) t = t.slice(0, -1);
     if (t === '') return new Name([]);
     return new Name(t.split('/').map((part, i) => parseComponent(part, i, text)));
   }

@@ -11,6 +11,7 @@ describe('wire: names', () => {
     assert.equal(Name.parse('/B/4/echo').toString(), '/B/4/echo');
     assert.equal(Name.parse('B/4').toString(), '/B/4');
     assert.equal(Name.parse('/').length, 0);
+    assert.equal(Name.parse('/B/').toString(), '/B', 'a trailing slash adds no component');
     assert.equal(new Name([]).toString(), '/');
     assert.equal(new Name([b(0x2f, 0x20, 0xff, 0x00)]).toString(), '/%2F%20%FF%00');
     assert.equal(new Name([b(), b(0x2e), b(0x2e, 0x2e)]).toString(), '/.../..../.....');
