@@ -46,16 +46,28 @@ export class RouterHost {
     });
   }
 
+  private attach(f: Face): void {
+    f.onReceive((payload) => {
+      if (!this.running) return;
+      const r = tryDecode(payload);
+      if (r.ok) this.core.receive(f.ifname, r.message);
+      else this.core.counters.decodeErrors++;
+    });
+  }
+
+  /** Swaps in a new face for an interface that was deleted and created again (a neighbor's container restarted). */
+  replaceFace(face: Face): void {
+    this.faces.set(face.ifname, face);
+    if (this.running) this.attach(face);
+  }
+
+  face(ifname: string): Face | undefined {
+    return this.faces.get(ifname);
+  }
+
   start(): void {
     this.running = true;
-    for (const f of this.faces.values()) {
-      f.onReceive((payload) => {
-        if (!this.running) return;
-        const r = tryDecode(payload);
-        if (r.ok) this.core.receive(f.ifname, r.message);
-        else this.core.counters.decodeErrors++;
-      });
-    }
+    for (const f of this.faces.values()) this.attach(f);
     this.o.watcher?.onChange((ifname, up) => {
       if (this.running) this.core.linkChange(ifname, up);
     });

@@ -2,7 +2,7 @@
  * Runs the router in a container: waits for the fabric interfaces the lab is still plugging
  * in, opens a raw face on each, watches carrier, and serves the control socket.
  */
-import type { Face } from '../face/face.js';
+import type { Face, LinkWatcher } from '../face/face.js';
 import { interfaceState, openFace, watchLinks } from '../face/index.js';
 import type { Logger } from '../util/log.js';
 import { CONTROL_SOCKET, NODE_STATE_DIR, type NodeConfig } from './config.js';
@@ -17,8 +17,31 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
   await waitForInterfaces(names, log);
   const watcher = watchLinks();
   const faces: Face[] = names.map((n) => openFace(n));
+  const ifindex = new Map(names.map((n) => [n, interfaceState(n).ifindex]));
+  // When a neighbor's container dies its veth pair goes with it; when the lab plugs a new one
+  // in under the same name, our old socket is bound to the dead ifindex: open a new face first,
+  // then let the router see the carrier come up.
+  const relay = new RelayWatcher();
+  watcher.onChange((ifname, up) => {
+    if (up && ifindex.has(ifname)) {
+      try {
+        const st = interfaceState(ifname);
+        if (st.ifindex !== ifindex.get(ifname)) {
+          const old = node.host.face(ifname);
+          const face = openFace(ifname);
+          node.host.replaceFace(face);
+          ifindex.set(ifname, st.ifindex);
+          try { old?.close(); } catch { /* its interface is gone already */ }
+          log.info({ iface: ifname, ifindex: st.ifindex }, 'interface re-created; face reopened');
+        }
+      } catch (e) {
+        log.warn({ iface: ifname, err: e instanceof Error ? e.message : String(e) }, 'could not reopen face');
+      }
+    }
+    relay.emit(ifname, up);
+  });
   const node = new RouterNode(cfg, {
-    faces, watcher, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET,
+    faces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET,
   });
   await node.start();
   for (const n of names) if (!interfaceState(n).up) node.host.core.linkChange(n, false);
@@ -30,6 +53,19 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return node;
+}
+
+class RelayWatcher implements LinkWatcher {
+  private handlers: ((ifname: string, up: boolean) => void)[] = [];
+  onChange(h: (ifname: string, up: boolean) => void): void {
+    this.handlers.push(h);
+  }
+  emit(ifname: string, up: boolean): void {
+    for (const h of this.handlers) h(ifname, up);
+  }
+  close(): void {
+    this.handlers = [];
+  }
 }
 
 async function waitForInterfaces(names: string[], log: Logger): Promise<void> {

@@ -123,7 +123,8 @@ export class RouterNode {
         log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
         break;
       case 'spf':
-        log.info({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers }, 'spf run');
+        log.info({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
+          e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : 'spf run: fib unchanged');
         break;
       case 'originate':
         log.debug({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS }, 'lsa originated');

@@ -37,6 +37,11 @@ export class NameTrie<T> {
     }
   }
 
+  /** Every entry, unsorted (cheap). */
+  all(): IterableIterator<{ prefix: Name; value: T }> {
+    return this.map.values();
+  }
+
   /** Every entry, sorted by prefix in canonical name order. */
   entries(): { prefix: Name; value: T }[] {
     return [...this.map.values()].sort((a, b) => a.prefix.compare(b.prefix));

@@ -352,10 +352,12 @@ export class RouterCore {
       prefixes: entries.flatMap((l) => (l.kind === 'prefix' ? [l] : [])),
       localLinks: this.localLinks(),
     });
+    const fib = buildFib(rib);
+    const fibChanges = fibDiff(this.fibTrie, fib);
     this.ribEntries = rib;
-    this.fibTrie = buildFib(rib);
+    this.fibTrie = fib;
     this.counters.spfRuns++;
-    this.o.onEvent?.({ type: 'spf', durationMs: performance.now() - t0, routes: rib.length, routers: distances.size });
+    this.o.onEvent?.({ type: 'spf', durationMs: performance.now() - t0, routes: rib.length, routers: distances.size, fibChanges });
   }
 
   /** Runs a pending SPF now, whatever the throttle says (tools and tests that want the answer). */
@@ -417,4 +419,16 @@ export class RouterCore {
   interfaceNames(): string[] {
     return [...this.ifaces.keys()];
   }
+}
+
+/** How many prefixes were added, removed or got other next hops or cost. */
+function fibDiff(a: NameTrie<RibEntry>, b: NameTrie<RibEntry>): number {
+  let n = 0;
+  for (const { prefix, value } of b.all()) {
+    const old = a.get(prefix);
+    if (!old || old.local !== value.local || old.cost !== value.cost || old.nexthops.length !== value.nexthops.length ||
+      old.nexthops.some((h, i) => h.iface !== value.nexthops[i]!.iface || !h.neighbor.equals(value.nexthops[i]!.neighbor))) n++;
+  }
+  for (const { prefix } of a.all()) if (b.get(prefix) === undefined) n++;
+  return n;
 }

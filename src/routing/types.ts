@@ -27,7 +27,7 @@ export interface LsaCrypto {
 
 export type RouterEvent =
   | { type: 'adjacency'; iface: string; neighbor: Name; up: boolean; reason: string }
-  | { type: 'spf'; durationMs: number; routes: number; routers: number }
+  | { type: 'spf'; durationMs: number; routes: number; routers: number; fibChanges: number }
   | { type: 'originate'; kind: LsaKind; seq: bigint; lifetimeS: number }
   | { type: 'lsa-drop'; reason: string; iface: string; origin: Name; kind: LsaKind; seq: bigint }
   | { type: 'data-drop'; reason: string; name: Name; iface: string | undefined };

@@ -1,0 +1,128 @@
+/**
+ * Helpers for routing checks on a deployed lab (Docker tests and scripts/bench-convergence):
+ * the expectation straight from the topology YAML, the ctl inside containers, faults made the
+ * way a person would (ip link, nft, docker kill) and re-plugging a restarted node's links.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { LinuxHostNet, planLinks, type Lab } from '../../src/lab/index.js';
+import type { NodeConfig, NodeKind } from '../../src/node/config.js';
+import { expectedFibs, type FibEntry } from './expect-fib.js';
+
+export const exec = promisify(execFile);
+export const ROUTER_KINDS = new Set(['damc-sg', 'damc-sr']);
+
+interface YamlTopo {
+  name: string;
+  topology: { nodes: Record<string, { kind: NodeKind; services?: string[] }>; links: { endpoints: [string, string]; cost?: number }[] };
+}
+
+/** Node configs as far as routing goes, read from the YAML alone (not through src/topology). */
+export function configsFromYaml(file: string): Map<string, NodeConfig> {
+  const t = parse(readFileSync(file, 'utf8')) as YamlTopo;
+  const out = new Map<string, NodeConfig>();
+  for (const [node, n] of Object.entries(t.topology.nodes)) {
+    out.set(node, {
+      lab: t.name, node, kind: n.kind, routerName: `/damc/router/${node}`, interfaces: [], prefixes: [],
+      privateKeyPem: '', trust: {}, routerNodes: {}, timers: { helloIntervalMs: 0, deadIntervalMs: 0, lsaLifetimeS: 0, lsaRefreshS: 0 }, env: {},
+    });
+  }
+  for (const l of t.topology.links) {
+    const [a, b] = l.endpoints.map((e) => e.split(':') as [string, string]) as [[string, string], [string, string]];
+    const ca = out.get(a[0])!, cb = out.get(b[0])!;
+    ca.interfaces.push({ name: a[1], peerNode: b[0], peerIface: b[1], peerKind: cb.kind, cost: l.cost ?? 1, mtu: 0 });
+    cb.interfaces.push({ name: b[1], peerNode: a[0], peerIface: a[1], peerKind: ca.kind, cost: l.cost ?? 1, mtu: 0 });
+  }
+  for (const c of out.values()) {
+    if (c.kind !== 'damc-sg') continue;
+    const p = new Set<string>();
+    for (const i of c.interfaces) {
+      for (const s of t.topology.nodes[i.peerNode]?.services ?? []) {
+        p.add(`/${s}`);
+        p.add(`/${s.split('/')[0]}`);
+      }
+    }
+    c.prefixes = [...p].sort();
+  }
+  return out;
+}
+
+export function routers(cfgs: Map<string, NodeConfig>): string[] {
+  return [...cfgs.values()].filter((c) => ROUTER_KINDS.has(c.kind)).map((c) => c.node).sort();
+}
+
+export async function run(lab: Lab, node: string, cmd: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
+  const code = await lab.exec(node, cmd, { stdout: sink, stderr: sink });
+  return { code, out };
+}
+
+export async function ctlJson<T>(lab: Lab, node: string, view: string): Promise<T | undefined> {
+  const r = await run(lab, node, ['node', '/opt/damc/dist/src/node/ctl.js', view, '--json']);
+  if (r.code !== 0) return undefined;
+  try {
+    return JSON.parse(r.out) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function fibsOf(lab: Lab, nodes: string[]): Promise<Map<string, FibEntry[] | undefined>> {
+  const got = await Promise.all(nodes.map((n) => ctlJson<FibEntry[]>(lab, n, 'fib')));
+  return new Map(nodes.map((n, i) => [n, got[i]]));
+}
+
+/** Polls every router's FIB until all equal the expectation; returns ms waited, or throws with the difference. */
+export async function waitFibs(lab: Lab, want: Map<string, FibEntry[]>, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  let last = new Map<string, FibEntry[] | undefined>();
+  while (Date.now() - t0 < timeoutMs) {
+    last = await fibsOf(lab, [...want.keys()]);
+    if ([...want].every(([n, f]) => JSON.stringify(last.get(n)) === JSON.stringify(f))) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const diff = [...want].filter(([n, f]) => JSON.stringify(last.get(n)) !== JSON.stringify(f))
+    .map(([n, f]) => `${n}:\n  got  ${JSON.stringify(last.get(n))}\n  want ${JSON.stringify(f)}`);
+  throw new Error(`FIBs not as expected after ${timeoutMs} ms:\n${diff.join('\n')}`);
+}
+
+export async function pidOf(lab: Lab, node: string): Promise<number> {
+  return (await lab.container(node)).pid;
+}
+
+export async function inNetns(pid: number, args: string[]): Promise<void> {
+  await exec('nsenter', ['-t', String(pid), '-n', ...args]);
+}
+
+/** Drops every frame arriving on the interface (nft netdev ingress), carrier untouched: a silent failure. */
+export async function silence(pid: number, iface: string, on: boolean): Promise<void> {
+  const table = `damc_silence_${iface}`;
+  if (on) {
+    await inNetns(pid, ['nft', 'add', 'table', 'netdev', table]);
+    await inNetns(pid, ['nft', 'add', 'chain', 'netdev', table, 'in', `{ type filter hook ingress device ${iface} priority 0; policy drop; }`]);
+  } else {
+    await inNetns(pid, ['nft', 'delete', 'table', 'netdev', table]);
+  }
+}
+
+/** After `docker start` of a killed node: its veths died with its namespace; plug them in again as deploy does. */
+export async function replug(lab: Lab, node: string): Promise<void> {
+  const topo = lab.topology!;
+  const pids = new Map<string, number>();
+  for (const n of topo.nodes.keys()) pids.set(n, await pidOf(lab, n));
+  const plan = planLinks(topo, (n) => pids.get(n)!);
+  const net = new LinuxHostNet();
+  const mine = plan.links.map((l, i) => [l, plan.hostLines[i]!] as const).filter(([l]) => l.a.node.name === node || l.b.node.name === node);
+  await net.batch(mine.map(([, line]) => line));
+  for (const [l] of mine) {
+    await net.batchIn(pids.get(l.a.node.name)!, [`link set ${l.a.name} up`]);
+    await net.batchIn(pids.get(l.b.node.name)!, [`link set ${l.b.name} up`]);
+  }
+  await net.batchIn(pids.get(node)!, ['link set lo up']);
+}
+
+export { expectedFibs, type FibEntry };
