@@ -123,7 +123,10 @@ images.command('build')
     await ctx.runtime.ping();
     const img = new NodeImage(ctx.runtime, { imagesDir: join(PROJECT_DIR, 'images'), onEvent: ctx.onEvent });
     const tag = img.tag();
-    if (!o.force && (await ctx.runtime.imageExists(tag))) return void process.stdout.write(`${tag} is up to date\n`);
+    if (await ctx.runtime.imageExists(tag)) {
+      if (!o.force) return void process.stdout.write(`${tag} is up to date\n`);
+      await ctx.runtime.removeImage(tag); // else the rebuilt tag leaves the old image dangling
+    }
     process.stdout.write(`${await img.build(tag)}\n`);
   });
 

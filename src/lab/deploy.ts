@@ -124,11 +124,13 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
       }
       throw e;
     }
+    phase('veths');
     step = 'bring interfaces up';
     await settleAll(nodes, ctx.concurrency, (n) => ctx.net.batchIn(pids.get(n.name)!, plan.perNode.get(n.name)!));
+    phase('up');
     step = 'wait for links up';
     await settleAll(nodes, ctx.concurrency, (n) => waitUp(ctx, n, pids.get(n.name)!));
-    phase('links');
+    phase('ready');
     return report(false, image);
   } catch (e) {
     let cause = e;
@@ -150,8 +152,8 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
 async function waitUp(ctx: LabContext, n: ResolvedNode, pid: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const seen = await ctx.net.links(pid);
-    const down = n.interfaces.filter((i) => seen.find((l) => l.ifname === i.name)?.operstate !== 'UP');
+    const states = await Promise.all(n.interfaces.map((i) => ctx.net.operstate(pid, i.name)));
+    const down = n.interfaces.filter((_i, k) => states[k] !== 'up');
     if (down.length === 0) return;
     if (Date.now() > deadline) {
       throw new LabError('LINK_NOT_UP', `interfaces ${down.map((i) => i.name).join(', ')} of ${n.name} are not UP after ${timeoutMs} ms`,

@@ -47,6 +47,21 @@ export class DockerRuntime implements Runtime {
     });
   }
 
+  async imageTags(repo: string): Promise<string[]> {
+    const imgs = await this.docker.listImages({ filters: { reference: [repo] } }).catch((e: unknown) => { throw this.wrap(e, 'list images'); });
+    return imgs.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`));
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    try {
+      await this.docker.getImage(ref).remove();
+    } catch (e) {
+      const code = (e as DockerErr).statusCode;
+      if (code === 404 || code === 409) return;
+      throw this.wrap(e, `remove image ${ref}`);
+    }
+  }
+
   async create(s: ContainerSpec): Promise<string> {
     try {
       const c = await this.docker.createContainer({

@@ -34,6 +34,14 @@ export class FakeRuntime implements Runtime {
     this.images.add(ref);
   }
 
+  async imageTags(repo: string): Promise<string[]> {
+    return [...this.images].filter((t) => t.startsWith(`${repo}:`));
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    this.images.delete(ref);
+  }
+
   async create(spec: ContainerSpec): Promise<string> {
     await this.ping();
     if ([...this.containers.values()].some((c) => c.info.name === spec.name)) throw new Error(`Conflict: name ${spec.name} in use`);
@@ -93,6 +101,10 @@ export class FakeHostNet implements HostNet {
 
   async batchIn(pid: number, lines: string[]): Promise<void> {
     this.nodeBatches.set(pid, lines);
+  }
+
+  async operstate(pid: number, ifname: string): Promise<string | undefined> {
+    return (await this.links(pid)).some((l) => l.ifname === ifname) ? 'up' : undefined;
   }
 
   async links(pid: number): Promise<IpLink[]> {

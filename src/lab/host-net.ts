@@ -5,6 +5,7 @@
  * ends are brought up by one `nsenter -t <pid> -n ip -batch` per container.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { LabError } from '../util/errors.js';
 
 export interface IpLink {
@@ -22,6 +23,8 @@ export interface HostNet {
   batchIn(pid: number, lines: string[]): Promise<void>;
   /** `ip -j -d link` inside the namespace of `pid`. */
   links(pid: number): Promise<IpLink[]>;
+  /** operstate ("up", "down", …) of one interface in the namespace of `pid`; undefined if absent. */
+  operstate(pid: number, ifname: string): Promise<string | undefined>;
 }
 
 export class IpBatchError extends Error {
@@ -61,6 +64,16 @@ export class LinuxHostNet implements HostNet {
 
   async batchIn(pid: number, lines: string[]): Promise<void> {
     if (lines.length) await run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], lines.join('\n') + '\n');
+  }
+
+  async operstate(pid: number, ifname: string): Promise<string | undefined> {
+    // The container's own sysfs (seen through its root) belongs to its network namespace:
+    // reading it costs no process, which matters while a lab's programs are starting.
+    try {
+      return (await readFile(`/proc/${pid}/root/sys/class/net/${ifname}/operstate`, 'utf8')).trim();
+    } catch {
+      return undefined;
+    }
   }
 
   async links(pid: number): Promise<IpLink[]> {

@@ -9,10 +9,17 @@ export interface LinkPlan {
   perNode: Map<string, string[]>;
 }
 
+/** First interface index handed out; lab links use FIRST_IFINDEX + 2·link (+1 for the b end). */
+export const FIRST_IFINDEX = 1000;
+
 export function planLinks(topo: ResolvedTopology, pidOf: (node: string) => number): LinkPlan {
-  const hostLines = topo.links.map((l) =>
-    `link add ${l.a.name} netns ${pidOf(l.a.node.name)} mtu ${l.mtu} type veth ` +
-    `peer name ${l.b.name} netns ${pidOf(l.b.node.name)} mtu ${l.mtu}`);
+  // Distinct ifindexes for the two ends: the kernel treats a carrier change on a device whose
+  // ifindex differs from its peer link's as urgent and applies it at once; with equal indexes
+  // (eth1 is ifindex 2 in every fresh namespace) operstate UP is batched up to a second later,
+  // and until then the device's qdisc drops what is sent.
+  const hostLines = topo.links.map((l, k) =>
+    `link add ${l.a.name} netns ${pidOf(l.a.node.name)} mtu ${l.mtu} index ${FIRST_IFINDEX + 2 * k} type veth ` +
+    `peer name ${l.b.name} netns ${pidOf(l.b.node.name)} mtu ${l.mtu} index ${FIRST_IFINDEX + 2 * k + 1}`);
   const perNode = new Map<string, string[]>();
   for (const n of topo.nodes.values()) {
     // Docker leaves lo down with NetworkMode none; node programs may want it.

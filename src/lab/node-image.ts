@@ -102,6 +102,10 @@ export class NodeImage {
       rmSync(root, { recursive: true, force: true });
     }
     this.opts.onEvent?.(`built ${tag} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // Older builds are stale by definition; ones a running lab still uses are kept by Docker.
+    for (const old of await this.runtime.imageTags(NODE_IMAGE_REPO).catch(() => [])) {
+      if (old !== tag) await this.runtime.removeImage(old).catch(() => undefined);
+    }
     return tag;
   }
 }

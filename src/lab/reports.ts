@@ -8,7 +8,7 @@ export interface DeployReport {
   image: string | undefined;
   labDir: string;
   seconds: number;
-  /** Seconds per phase: image, configs, create, start, links. */
+  /** Seconds per phase: image, configs, create, start, veths (host batch), up (namespace batches), ready (until every end reports UP). */
   phases: Record<string, number>;
 }
 

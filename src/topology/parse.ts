@@ -24,10 +24,10 @@ export function parseTopology(text: string, where = '<topology>'): RawTopology {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    const at = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
+    const pos = lineCounter.linePos(first.pos[0]);
+    const at = `line ${pos.line}, column ${pos.col}`;
     if (first.code === 'DUPLICATE_KEY') {
-      const key = pos ? keyAtLine(text, pos.line) : undefined;
+      const key = keyAtLine(text, pos.line);
       throw new LabError('TOPOLOGY_DUPLICATE_KEY',
         `${where}: duplicate key${key ? ` '${key}'` : ''} at ${at}`,
         'every key may appear once; node names in topology.nodes must be unique');

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createPublicKey, sign, verify, createPrivateKey } from 'node:crypto';
+import { PROJECT_DIR } from '../../src/lab/index.js';
+import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
+
+describe('topologies/figure2.yaml and node configs', () => {
+  const topo = loadTopology(join(PROJECT_DIR, 'topologies/figure2.yaml'));
+
+  it('has the draft figure: 4 pods each behind its SG, 3 SRs, an SPA per SG, one SCSC', () => {
+    const kinds = new Map<string, number>();
+    for (const n of topo.nodes.values()) kinds.set(n.kind.name, (kinds.get(n.kind.name) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(kinds), { 'damc-scsc': 1, 'damc-sr': 3, 'damc-sg': 4, 'damc-spa': 4, 'damc-pod': 4 });
+    const peers = (node: string) => topo.nodes.get(node)!.interfaces.map((i) => (i.link.a === i ? i.link.b : i.link.a).node.name).sort();
+    assert.deepEqual(peers('sr3'), ['scsc', 'sg3', 'sg4', 'sr1', 'sr2']);
+    assert.deepEqual(peers('sg1'), ['pod1', 'sg2', 'spa1', 'sr1']);
+    assert.deepEqual(topo.nodes.get('pod1')!.services, ['A/1', 'B/1']);
+    assert.deepEqual(topo.nodes.get('pod4')!.services, ['A/4', 'B/4']);
+  });
+
+  it('gives SGs their pods\' instance and pool prefixes, and every node the router trust map', () => {
+    const cfgs = buildNodeConfigs(topo);
+    const sg1 = cfgs.get('sg1')!;
+    assert.deepEqual(sg1.prefixes, ['/A', '/A/1', '/B', '/B/1']);
+    assert.equal(sg1.routerName, '/damc/router/sg1');
+    assert.deepEqual(cfgs.get('sr1')!.prefixes, []);
+    assert.deepEqual(Object.keys(sg1.trust).sort(), ['sg1', 'sg2', 'sg3', 'sg4', 'sr1', 'sr2', 'sr3'].map((n) => `/damc/router/${n}`));
+    assert.equal(sg1.routerNodes['/damc/router/sr3'], 'sr3');
+    assert.deepEqual(sg1.interfaces.find((i) => i.name === 'eth4'),
+      { name: 'eth4', peerNode: 'sg2', peerIface: 'eth4', peerKind: 'damc-sg', cost: 2, mtu: 9000 });
+    assert.deepEqual(sg1.timers, { helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 });
+  });
+
+  it('each private key matches the raw public key every other node trusts', () => {
+    const cfgs = buildNodeConfigs(topo);
+    const msg = Buffer.from('lsa');
+    for (const n of ['sg2', 'sr1']) {
+      const c = cfgs.get(n)!;
+      const sig = sign(null, msg, createPrivateKey(c.privateKeyPem));
+      const raw = Buffer.from(cfgs.get('sr3')!.trust[c.routerName]!, 'base64');
+      assert.equal(raw.length, 32);
+      // Rebuild an SPKI from the raw key, as a node would.
+      const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+      assert.ok(verify(null, msg, createPublicKey({ key: spki, format: 'der', type: 'spki' }), sig));
+    }
+  });
+});
