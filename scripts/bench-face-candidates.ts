@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createVethPair, Worker } from '../test/face/netns.js';
+import { cpuMs } from '../test/face/proc-cpu.js';
 
 const count = Number(process.argv[2] ?? 100_000);
 const candidateWorker = fileURLToPath(new URL('./bench-face-candidate-worker.js', import.meta.url));
@@ -41,8 +42,10 @@ async function run(rxLib: string, txLib: string, size: number): Promise<Reply> {
   try {
     await rx.call({ cmd: 'open', ifname: 'eth1', lib: rxLib });
     await tx.call({ cmd: 'open', ifname: 'eth1', lib: txLib });
+    const cpu0 = cpuMs(rx.child.pid ?? 0);
     const sent = await tx.call({ cmd: 'burst', count, size });
     const got = await settle(rx);
+    const cpu1 = rx.exited ? cpu0 : cpuMs(rx.child.pid ?? 0);
     await sleep(200);
     const crashed = rx.exited !== undefined;
     const c = (got ?? {}) as { received?: number; firstRx?: number; lastRx?: number; counters?: Reply };
@@ -54,6 +57,7 @@ async function run(rxLib: string, txLib: string, size: number): Promise<Reply> {
       received: c.received ?? null,
       rx_fps: c.received && rxSecs > 0 ? Math.round(c.received / rxSecs) : null,
       drops_reported: drops,
+      rx_cpu_ns_per_frame: c.received ? Math.round(((cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) * 1e6) / c.received) : null,
       crashed: crashed ? `${rx.exited?.signal ?? rx.exited?.code}: ${rx.stderr.trim().split('\n').slice(-2).join(' | ')}` : false,
     };
   } catch (e) {

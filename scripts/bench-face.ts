@@ -7,6 +7,7 @@
  * is the JSON summary. Run as root: scripts/bench-face [frames-per-run]
  */
 import { createVethPair, Worker } from '../test/face/netns.js';
+import { cpuMs } from '../test/face/proc-cpu.js';
 
 const frames = Number(process.argv[2] ?? 1_000_000);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -30,6 +31,7 @@ async function run(size: number): Promise<RunResult> {
     await rx.call({ cmd: 'reset' });
     const before = (await rx.call({ cmd: 'counters' })).counters as { rxKernelDrops: number };
     const txBefore = ((await tx.call({ cmd: 'counters' })).counters as { txFrames: number }).txFrames;
+    const cpu0 = cpuMs(rx.child.pid ?? 0);
     const sent = await tx.call({ cmd: 'burst', count: frames, size });
     const txFrames = (sent.counters as { txFrames: number }).txFrames - txBefore;
     let c: Record<string, unknown> = {};
@@ -40,6 +42,7 @@ async function run(size: number): Promise<RunResult> {
       prev = Number(c.received);
     }
     if (rx.exited) throw new Error(`receiver died: ${rx.stderr}`);
+    const cpu1 = cpuMs(rx.child.pid ?? 0);
     const received = Number(c.received);
     const drops = (c.counters as { rxKernelDrops: number }).rxKernelDrops - before.rxKernelDrops;
     const rxSecs = (Number(c.lastRx) - Number(c.firstRx)) / 1000;
@@ -50,7 +53,8 @@ async function run(size: number): Promise<RunResult> {
     };
     console.error(
       `${size}-byte payloads: sent ${txFrames} in ${Number(sent.secs).toFixed(2)} s (${r.txFps}/s), ` +
-        `received ${received} (${r.rxFps}/s), kernel drops ${drops}, lost ${r.lostPct}%`,
+        `received ${received} (${r.rxFps}/s), kernel drops ${drops}, lost ${r.lostPct}%; ` +
+        `receiver CPU ${cpu1.user - cpu0.user} ms user + ${cpu1.sys - cpu0.sys} ms sys over ${rxSecs.toFixed(2)} s`,
     );
     return r;
   } finally {

@@ -40,6 +40,10 @@ export interface NativeAddon {
     sndbuf: number,
     onFrames: NativeFramesCallback,
     onWritable: () => void,
+    /** 0: recvmmsg; otherwise the TPACKET_V3 ring's size in bytes */
+    ringBytes: number,
+    /** ring block retire timeout in ms (ring mode only) */
+    ringTimeoutMs: number,
   ) => NativePacketSocket;
   LinkMonitor: new (onEvents: (events: NativeLinkEvent[] | null) => void) => { close(): void };
 }

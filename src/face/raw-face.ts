@@ -29,6 +29,14 @@ export interface OpenFaceOptions {
   rcvbufBytes?: number;
   /** Kernel send buffer. Default 4 MiB. */
   sndbufBytes?: number;
+  /**
+   * Receive through a TPACKET_V3 ring of this many bytes instead of recvmmsg (0, the
+   * default). Cheaper per frame under load, but a lone frame waits up to ringTimeoutMs and the
+   * ring's memory stays pinned while the face is open. See the README's face notes.
+   */
+  rxRingBytes?: number;
+  /** Ring block retire timeout (ms, ≥ 1). Default 1. */
+  ringTimeoutMs?: number;
   /** Transmit queue between two flushes. Default 1 MiB; send() fails when it is full. */
   txQueueBytes?: number;
 }
@@ -66,6 +74,8 @@ export function openFace(ifname: string, opts: OpenFaceOptions = {}): RawFace {
       opts.sndbufBytes ?? 4 << 20,
       (batch, count) => face?.deliver(batch, count),
       () => face?.writable(),
+      opts.rxRingBytes ?? 0,
+      opts.ringTimeoutMs ?? 1,
     );
   } catch (e) {
     const code = (e as { code?: string }).code;

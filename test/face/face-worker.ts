@@ -19,6 +19,29 @@ let lastRx = 0;
 let collect = false;
 let badSeq = 0;
 const kept: { payload: Uint8Array; sha256: string }[] = [];
+let echo = false;
+let pong: (() => void) | undefined;
+
+/** Round trips of single frames to a worker in echo mode: what one hop adds to latency. */
+async function ping(count: number, size: number): Promise<Record<string, unknown>> {
+  const f = face!;
+  const p = new Uint8Array(size);
+  const rtts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    fillPayload(p, i);
+    const back = new Promise<void>((r) => (pong = r));
+    const t0 = process.hrtime.bigint();
+    f.send(p);
+    f.flush();
+    const timeout = new Promise<void>((r) => setTimeout(r, 1000));
+    await Promise.race([back, timeout]);
+    rtts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    await new Promise((r) => setTimeout(r, 2)); // idle link between pings, like hellos
+  }
+  rtts.sort((x, y) => x - y);
+  const at = (q: number): number => Math.round(rtts[Math.min(rtts.length - 1, Math.floor(q * rtts.length))] ?? 0);
+  return { count, median_us: at(0.5), p99_us: at(0.99) };
+}
 
 function out(msg: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(msg) + '\n');
@@ -59,12 +82,19 @@ async function sendBurst(count: number, size: number, batch: number): Promise<Re
 async function handle(c: Cmd): Promise<Record<string, unknown>> {
   switch (c.cmd) {
     case 'open': {
-      face = openFace(String(c.ifname), (c.opts ?? {}) as Record<string, number>);
+      const envRing = Number(process.env.FACE_RX_RING ?? 0); // the benchmark compares both paths
+      face = openFace(String(c.ifname), { rxRingBytes: envRing, ...((c.opts ?? {}) as Record<string, number>) });
       face.onReceive((payload, src) => {
         const now = Date.now();
         if (received === 0) firstRx = now;
         lastRx = now;
         received++;
+        if (echo) face?.send(payload);
+        if (pong) {
+          const r = pong;
+          pong = undefined;
+          r();
+        }
         if (payload.length >= 4 && collect) {
           // Keep the view itself (no copy): later batches must not overwrite it.
           kept.push({ payload, sha256: createHash('sha256').update(payload).digest('hex') });
@@ -94,7 +124,7 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
       // A frame of another EtherType, written straight to the socket (the face itself only
       // ever writes 0x88B5): the receiving face must not deliver it.
       const st = interfaceState(String(c.ifname));
-      const sock = new (native().PacketSocket)(st.ifindex, 2048, 1 << 16, 1 << 16, () => {}, () => {});
+      const sock = new (native().PacketSocket)(st.ifindex, 2048, 1 << 16, 1 << 16, () => {}, () => {}, 0, 0);
       const frame = new Uint8Array(14 + 64).fill(0xab);
       frame.fill(0xff, 0, 6);
       frame.set(st.mac, 6);
@@ -108,6 +138,11 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
       return sendBurst(Number(c.count), Number(c.size), Number(c.batch ?? 256));
     case 'counters':
       return { received, firstRx, lastRx, badSeq, counters: face?.counters() ?? null };
+    case 'echo':
+      echo = Boolean(c.on);
+      return { ok: true };
+    case 'ping':
+      return ping(Number(c.count), Number(c.size ?? 64));
     case 'verifyKept': {
       const changed = kept.filter((k) => createHash('sha256').update(k.payload).digest('hex') !== k.sha256).length;
       return { kept: kept.length, changed };

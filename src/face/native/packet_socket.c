@@ -21,6 +21,7 @@
 #include <uv.h>
 
 #include "common.h"
+#include "rx_ring.h"
 
 #define RX_BATCH 128
 #define RX_ROUNDS 8
@@ -36,6 +37,7 @@ typedef struct {
   napi_async_context ctx;
   uint32_t slot;
   uint8_t *slab;
+  rx_ring ring; /* ring.map == NULL: recvmmsg mode */
   struct mmsghdr rmsg[RX_BATCH];
   struct iovec riov[RX_BATCH];
   struct sockaddr_ll raddr[RX_BATCH];
@@ -48,6 +50,7 @@ typedef struct {
 
 static void maybe_free(psock *s) {
   if (s->handle_closed && s->wrapper_gone) {
+    rx_ring_unmap(&s->ring);
     free(s->slab);
     free(s);
   }
@@ -129,6 +132,57 @@ static void receive(psock *s) {
   }
 }
 
+/* Ring mode: one JS call per block the kernel handed over; the block goes back to the kernel
+ * as soon as it is copied, before JS runs, so the kernel can refill it meanwhile. */
+static void receive_ring(psock *s) {
+  for (uint32_t b = 0; b < s->ring.block_nr && !s->closed; b++) {
+    struct tpacket_block_desc *bd = rx_ring_ready(&s->ring);
+    if (!bd) return;
+    uint32_t n = bd->hdr.bh1.num_pkts, count = 0;
+    size_t bytes = 0;
+    uint8_t *p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
+      struct tpacket3_hdr *h = (void *)p;
+      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
+      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN) s->rx_truncated++;
+      else if (sll->sll_pkttype == PACKET_OUTGOING) s->rx_own++;
+      else { count++; bytes += h->tp_snaplen; }
+    }
+    if (count == 0) { rx_ring_release(&s->ring); continue; }
+    s->rx_frames += count;
+    s->rx_bytes += bytes;
+    napi_env env = s->env;
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    void *data;
+    napi_value ab, argv[2];
+    size_t head = (size_t)count * 8;
+    if (napi_create_arraybuffer(env, head + bytes, &data, &ab) != napi_ok) {
+      rx_ring_release(&s->ring);
+      napi_close_handle_scope(env, scope);
+      return;
+    }
+    uint32_t *index = data, off = head, k = 0;
+    p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
+      struct tpacket3_hdr *h = (void *)p;
+      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
+      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN || sll->sll_pkttype == PACKET_OUTGOING)
+        continue;
+      memcpy((uint8_t *)data + off, p + h->tp_mac, h->tp_snaplen);
+      index[k * 2] = off;
+      index[k * 2 + 1] = h->tp_snaplen;
+      off += h->tp_snaplen;
+      k++;
+    }
+    rx_ring_release(&s->ring);
+    argv[0] = ab;
+    napi_create_uint32(env, count, &argv[1]);
+    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+    napi_close_handle_scope(env, scope);
+  }
+}
+
 static void update_poll(psock *s);
 
 static void on_poll(uv_poll_t *h, int status, int events) {
@@ -152,7 +206,10 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     call_js_from_uv(s->env, s->ctx, s->self_ref, s->on_writable, 0, NULL);
     napi_close_handle_scope(s->env, scope);
   }
-  if ((events & UV_READABLE) && !s->closed) receive(s);
+  if ((events & UV_READABLE) && !s->closed) {
+    if (s->ring.map) receive_ring(s);
+    else receive(s);
+  }
 }
 
 static void update_poll(psock *s) {
@@ -300,14 +357,16 @@ static int set_int(int fd, int level, int opt, int val) {
 
 /* new PacketSocket(ifindex, slotSize, rcvbuf, sndbuf, onFrames(ab, count), onWritable()) */
 static napi_value construct(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6], self;
+  size_t argc = 8;
+  napi_value argv[8], self;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
-  if (argc < 6) {
-    napi_throw_type_error(env, "EINVAL", "PacketSocket needs 6 arguments");
+  if (argc < 8) {
+    napi_throw_type_error(env, "EINVAL", "PacketSocket needs 8 arguments");
     return NULL;
   }
-  int32_t ifindex, slot, rcvbuf, sndbuf;
+  int32_t ifindex, slot, rcvbuf, sndbuf, ring_bytes, tov_ms;
+  NAPI_OK(env, napi_get_value_int32(env, argv[6], &ring_bytes));
+  NAPI_OK(env, napi_get_value_int32(env, argv[7], &tov_ms));
   NAPI_OK(env, napi_get_value_int32(env, argv[0], &ifindex));
   NAPI_OK(env, napi_get_value_int32(env, argv[1], &slot));
   NAPI_OK(env, napi_get_value_int32(env, argv[2], &rcvbuf));
@@ -326,6 +385,15 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf) < 0) set_int(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
   if (set_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf) < 0) set_int(fd, SOL_SOCKET, SO_SNDBUF, sndbuf);
   set_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1); /* checked again per frame in deliver() */
+  rx_ring ring = {0};
+  if (ring_bytes > 0) {
+    int err = rx_ring_setup(fd, ring_bytes, slot, tov_ms > 0 ? tov_ms : 1, &ring);
+    if (err) {
+      close(fd);
+      throw_errno(env, "setsockopt", err, "(PACKET_RX_RING, TPACKET_V3)");
+      return NULL;
+    }
+  }
   struct sockaddr_ll sll;
   memset(&sll, 0, sizeof sll);
   sll.sll_family = AF_PACKET;
@@ -333,15 +401,17 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   sll.sll_ifindex = ifindex;
   if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
     int err = errno;
+    rx_ring_unmap(&ring);
     close(fd);
     throw_errno(env, "bind", err, "(AF_PACKET to interface)");
     return NULL;
   }
   psock *s = calloc(1, sizeof *s);
-  uint8_t *slab = malloc((size_t)slot * RX_BATCH);
+  uint8_t *slab = malloc((size_t)slot * (ring.map ? 1 : RX_BATCH));
   if (!s || !slab) {
     free(s);
     free(slab);
+    rx_ring_unmap(&ring);
     close(fd);
     throw_errno(env, "malloc", ENOMEM, NULL);
     return NULL;
@@ -350,7 +420,8 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   s->fd = fd;
   s->slot = slot;
   s->slab = slab;
-  for (int i = 0; i < RX_BATCH; i++) {
+  s->ring = ring;
+  for (int i = 0; i < RX_BATCH && !ring.map; i++) {
     s->riov[i].iov_base = slab + (size_t)i * slot;
     s->riov[i].iov_len = slot;
     s->rmsg[i].msg_hdr.msg_iov = &s->riov[i];
@@ -364,6 +435,7 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   if (rc != 0) {
     close(fd);
     free(slab);
+    rx_ring_unmap(&ring);
     free(s);
     napi_throw_error(env, "EIO", uv_strerror(rc));
     return NULL;
