@@ -1,10 +1,8 @@
 /* PacketSocket: one AF_PACKET SOCK_RAW socket bound to one interface and EtherType 0x88B5.
  *
- * Receive: a uv_poll handle wakes us when the socket is readable; each wake drains it with
- * recvmmsg (up to RX_BATCH frames per call, a bounded number of calls so other handles get
- * their turn) and hands every recvmmsg batch to JS in ONE call: a fresh ArrayBuffer holding
- * [u32 offset, u32 length] x count followed by the frames. The memory is never reused, so JS
- * may keep views into it.
+ * Receive: a uv_poll handle wakes us when the socket is readable; each wake drains it (with
+ * recvmmsg, or from the optional TPACKET_V3 ring; see psock_rx.c) and hands every batch to JS
+ * in ONE call with a fresh ArrayBuffer, never reused, so JS may keep views into it.
  * Send: JS packs frames into a buffer and calls sendBatch once per event-loop turn; we push
  * them with sendmmsg. When the socket buffer is full (EAGAIN, e.g. behind a netem qdisc) we
  * stop, report how many were consumed and call onWritable when the socket drains.
@@ -20,33 +18,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "common.h"
-#include "rx_ring.h"
-
-#define RX_BATCH 128
-#define RX_ROUNDS 8
-#define TX_BATCH 256
-
-typedef struct {
-  napi_env env;
-  int fd;
-  uv_poll_t poll;
-  int events;
-  bool closed, handle_closed, wrapper_gone;
-  napi_ref self_ref, on_frames, on_writable;
-  napi_async_context ctx;
-  uint32_t slot;
-  uint8_t *slab;
-  rx_ring ring; /* ring.map == NULL: recvmmsg mode */
-  struct mmsghdr rmsg[RX_BATCH];
-  struct iovec riov[RX_BATCH];
-  struct sockaddr_ll raddr[RX_BATCH];
-  struct mmsghdr smsg[TX_BATCH];
-  struct iovec siov[TX_BATCH];
-  double rx_frames, rx_bytes, tx_frames, tx_bytes, rx_drops, tx_errors, rx_truncated, rx_own,
-      rx_errors;
-  int last_tx_errno;
-} psock;
+#include "psock.h"
 
 static void maybe_free(psock *s) {
   if (s->handle_closed && s->wrapper_gone) {
@@ -68,119 +40,6 @@ static void read_kernel_drops(psock *s) {
   /* The kernel resets these counters on every read, so we accumulate. */
   if (s->fd >= 0 && getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
     s->rx_drops += st.tp_drops;
-}
-
-static void deliver(psock *s, int n) {
-  uint32_t count = 0, bytes = 0;
-  for (int i = 0; i < n; i++) {
-    uint32_t len = s->rmsg[i].msg_len;
-    if (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC || len < ETH_HLEN) {
-      s->rx_truncated++;
-      s->rmsg[i].msg_len = 0;
-    } else if (s->raddr[i].sll_pkttype == PACKET_OUTGOING) {
-      s->rx_own++; /* only if PACKET_IGNORE_OUTGOING was refused */
-      s->rmsg[i].msg_len = 0;
-    } else {
-      count++;
-      bytes += len;
-    }
-  }
-  if (count == 0) return;
-  s->rx_frames += count;
-  s->rx_bytes += bytes;
-  napi_env env = s->env;
-  napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
-  void *data;
-  napi_value ab, argv[2];
-  size_t head = (size_t)count * 8;
-  if (napi_create_arraybuffer(env, head + bytes, &data, &ab) == napi_ok) {
-    uint32_t *index = data;
-    uint8_t *out = (uint8_t *)data + head;
-    uint32_t off = head, k = 0;
-    for (int i = 0; i < n; i++) {
-      uint32_t len = s->rmsg[i].msg_len;
-      if (len == 0) continue;
-      memcpy(out, s->riov[i].iov_base, len);
-      index[k * 2] = off;
-      index[k * 2 + 1] = len;
-      out += len;
-      off += len;
-      k++;
-    }
-    argv[0] = ab;
-    napi_create_uint32(env, count, &argv[1]);
-    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
-  }
-  napi_close_handle_scope(env, scope);
-}
-
-static void receive(psock *s) {
-  for (int round = 0; round < RX_ROUNDS && !s->closed; round++) {
-    for (int i = 0; i < RX_BATCH; i++) {
-      s->rmsg[i].msg_hdr.msg_namelen = sizeof s->raddr[i];
-      s->rmsg[i].msg_hdr.msg_flags = 0;
-    }
-    int n = recvmmsg(s->fd, s->rmsg, RX_BATCH, MSG_DONTWAIT, NULL);
-    if (n < 0) {
-      /* EAGAIN: drained. ENETDOWN and friends: a one-shot socket error after a link flap. */
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) s->rx_errors++;
-      return;
-    }
-    deliver(s, n);
-    if (n < RX_BATCH) return;
-  }
-}
-
-/* Ring mode: one JS call per block the kernel handed over; the block goes back to the kernel
- * as soon as it is copied, before JS runs, so the kernel can refill it meanwhile. */
-static void receive_ring(psock *s) {
-  for (uint32_t b = 0; b < s->ring.block_nr && !s->closed; b++) {
-    struct tpacket_block_desc *bd = rx_ring_ready(&s->ring);
-    if (!bd) return;
-    uint32_t n = bd->hdr.bh1.num_pkts, count = 0;
-    size_t bytes = 0;
-    uint8_t *p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
-    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
-      struct tpacket3_hdr *h = (void *)p;
-      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
-      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN) s->rx_truncated++;
-      else if (sll->sll_pkttype == PACKET_OUTGOING) s->rx_own++;
-      else { count++; bytes += h->tp_snaplen; }
-    }
-    if (count == 0) { rx_ring_release(&s->ring); continue; }
-    s->rx_frames += count;
-    s->rx_bytes += bytes;
-    napi_env env = s->env;
-    napi_handle_scope scope;
-    napi_open_handle_scope(env, &scope);
-    void *data;
-    napi_value ab, argv[2];
-    size_t head = (size_t)count * 8;
-    if (napi_create_arraybuffer(env, head + bytes, &data, &ab) != napi_ok) {
-      rx_ring_release(&s->ring);
-      napi_close_handle_scope(env, scope);
-      return;
-    }
-    uint32_t *index = data, off = head, k = 0;
-    p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
-    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
-      struct tpacket3_hdr *h = (void *)p;
-      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
-      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN || sll->sll_pkttype == PACKET_OUTGOING)
-        continue;
-      memcpy((uint8_t *)data + off, p + h->tp_mac, h->tp_snaplen);
-      index[k * 2] = off;
-      index[k * 2 + 1] = h->tp_snaplen;
-      off += h->tp_snaplen;
-      k++;
-    }
-    rx_ring_release(&s->ring);
-    argv[0] = ab;
-    napi_create_uint32(env, count, &argv[1]);
-    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
-    napi_close_handle_scope(env, scope);
-  }
 }
 
 static void update_poll(psock *s);
@@ -207,8 +66,8 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     napi_close_handle_scope(s->env, scope);
   }
   if ((events & UV_READABLE) && !s->closed) {
-    if (s->ring.map) receive_ring(s);
-    else receive(s);
+    if (s->ring.map) psock_receive_ring(s);
+    else psock_receive(s);
   }
 }
 

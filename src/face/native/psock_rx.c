@@ -1,0 +1,122 @@
+/* The two receive paths of a PacketSocket. Both hand JS one fresh ArrayBuffer per batch:
+ * [u32 offset, u32 length] x count, then the frames (Ethernet header included); frames that
+ * were truncated or are our own transmissions are counted and left out. */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <string.h>
+
+#include "psock.h"
+
+static void deliver(psock *s, int n) {
+  uint32_t count = 0, bytes = 0;
+  for (int i = 0; i < n; i++) {
+    uint32_t len = s->rmsg[i].msg_len;
+    if (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC || len < ETH_HLEN) {
+      s->rx_truncated++;
+      s->rmsg[i].msg_len = 0;
+    } else if (s->raddr[i].sll_pkttype == PACKET_OUTGOING) {
+      s->rx_own++; /* only if PACKET_IGNORE_OUTGOING was refused */
+      s->rmsg[i].msg_len = 0;
+    } else {
+      count++;
+      bytes += len;
+    }
+  }
+  if (count == 0) return;
+  s->rx_frames += count;
+  s->rx_bytes += bytes;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  void *data;
+  napi_value ab, argv[2];
+  size_t head = (size_t)count * 8;
+  if (napi_create_arraybuffer(env, head + bytes, &data, &ab) == napi_ok) {
+    uint32_t *index = data;
+    uint8_t *out = (uint8_t *)data + head;
+    uint32_t off = head, k = 0;
+    for (int i = 0; i < n; i++) {
+      uint32_t len = s->rmsg[i].msg_len;
+      if (len == 0) continue;
+      memcpy(out, s->riov[i].iov_base, len);
+      index[k * 2] = off;
+      index[k * 2 + 1] = len;
+      out += len;
+      off += len;
+      k++;
+    }
+    argv[0] = ab;
+    napi_create_uint32(env, count, &argv[1]);
+    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+void psock_receive(psock *s) {
+  for (int round = 0; round < RX_ROUNDS && !s->closed; round++) {
+    for (int i = 0; i < RX_BATCH; i++) {
+      s->rmsg[i].msg_hdr.msg_namelen = sizeof s->raddr[i];
+      s->rmsg[i].msg_hdr.msg_flags = 0;
+    }
+    int n = recvmmsg(s->fd, s->rmsg, RX_BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0) {
+      /* EAGAIN: drained. ENETDOWN and friends: a one-shot socket error after a link flap. */
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) s->rx_errors++;
+      return;
+    }
+    deliver(s, n);
+    if (n < RX_BATCH) return;
+  }
+}
+
+/* Ring mode: one JS call per block the kernel handed over; the block goes back to the kernel
+ * as soon as it is copied, before JS runs, so the kernel can refill it meanwhile. */
+void psock_receive_ring(psock *s) {
+  for (uint32_t b = 0; b < s->ring.block_nr && !s->closed; b++) {
+    struct tpacket_block_desc *bd = rx_ring_ready(&s->ring);
+    if (!bd) return;
+    uint32_t n = bd->hdr.bh1.num_pkts, count = 0;
+    size_t bytes = 0;
+    uint8_t *p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
+      struct tpacket3_hdr *h = (void *)p;
+      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
+      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN) s->rx_truncated++;
+      else if (sll->sll_pkttype == PACKET_OUTGOING) s->rx_own++;
+      else { count++; bytes += h->tp_snaplen; }
+    }
+    if (count == 0) { rx_ring_release(&s->ring); continue; }
+    s->rx_frames += count;
+    s->rx_bytes += bytes;
+    napi_env env = s->env;
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    void *data;
+    napi_value ab, argv[2];
+    size_t head = (size_t)count * 8;
+    if (napi_create_arraybuffer(env, head + bytes, &data, &ab) != napi_ok) {
+      rx_ring_release(&s->ring);
+      napi_close_handle_scope(env, scope);
+      return;
+    }
+    uint32_t *index = data, off = head, k = 0;
+    p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+    for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
+      struct tpacket3_hdr *h = (void *)p;
+      struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
+      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN || sll->sll_pkttype == PACKET_OUTGOING)
+        continue;
+      memcpy((uint8_t *)data + off, p + h->tp_mac, h->tp_snaplen);
+      index[k * 2] = off;
+      index[k * 2 + 1] = h->tp_snaplen;
+      off += h->tp_snaplen;
+      k++;
+    }
+    rx_ring_release(&s->ring);
+    argv[0] = ab;
+    napi_create_uint32(env, count, &argv[1]);
+    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+    napi_close_handle_scope(env, scope);
+  }
+}
+
