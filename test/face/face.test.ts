@@ -20,7 +20,8 @@ async function until(w: Worker, done: (c: Record<string, unknown>) => boolean, m
   }
 }
 
-describe('face: frames over a veth between two namespaces @netns', function () {
+for (const [mode, rxRingBytes] of [['recvmmsg', 0], ['TPACKET_V3 ring', 4 << 20]] as const)
+describe(`face (${mode}): frames over a veth between two namespaces @netns`, function () {
   let pair: VethPair;
   let a: Worker;
   let b: Worker;
@@ -31,8 +32,8 @@ describe('face: frames over a veth between two namespaces @netns', function () {
     pair = createVethPair('f', 9000);
     a = new Worker(pair.nsA);
     b = new Worker(pair.nsB);
-    macA = String((await a.call({ cmd: 'open', ifname: 'eth1' })).mac);
-    macB = String((await b.call({ cmd: 'open', ifname: 'eth1' })).mac);
+    macA = String((await a.call({ cmd: 'open', ifname: 'eth1', opts: { rxRingBytes } })).mac);
+    macB = String((await b.call({ cmd: 'open', ifname: 'eth1', opts: { rxRingBytes } })).mac);
   });
 
   after(function () {
@@ -105,7 +106,7 @@ describe('face: frames over a veth between two namespaces @netns', function () {
   it('lets the process exit once its face is closed', async function () {
     const w = new Worker(pair.nsA);
     try {
-      await w.call({ cmd: 'open', ifname: 'eth1' });
+      await w.call({ cmd: 'open', ifname: 'eth1', opts: { rxRingBytes } });
       w.child.stdin.end(); // the worker closes its face and does nothing else
       for (let i = 0; i < 100 && w.exited === undefined; i++) await sleep(50);
       assert.deepEqual(w.exited, { code: 0, signal: null });
