@@ -47,9 +47,9 @@ export class DockerRuntime implements Runtime {
     });
   }
 
-  async imageTags(repo: string): Promise<string[]> {
-    const imgs = await this.docker.listImages({ filters: { reference: [repo] } }).catch((e: unknown) => { throw this.wrap(e, 'list images'); });
-    return imgs.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`));
+  async imagesWithLabel(label: string): Promise<{ id: string; tags: string[] }[]> {
+    const imgs = await this.docker.listImages({ filters: { label: [label] } }).catch((e: unknown) => { throw this.wrap(e, 'list images'); });
+    return imgs.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') }));
   }
 
   async removeImage(ref: string): Promise<void> {

@@ -34,8 +34,8 @@ export class FakeRuntime implements Runtime {
     this.images.add(ref);
   }
 
-  async imageTags(repo: string): Promise<string[]> {
-    return [...this.images].filter((t) => t.startsWith(`${repo}:`));
+  async imagesWithLabel(): Promise<{ id: string; tags: string[] }[]> {
+    return [...this.images].map((t) => ({ id: t, tags: [t] }));
   }
 
   async removeImage(ref: string): Promise<void> {

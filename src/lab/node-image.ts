@@ -15,9 +15,11 @@ import type { Runtime } from './runtime.js';
 
 const execFileP = promisify(execFile);
 /** Bump when the way the rootfs is assembled changes. */
-const RECIPE_VERSION = '1';
+const RECIPE_VERSION = '2';
 export const NODE_IMAGE_REPO = 'damc-node';
 const ENTRY_IN_IMAGE = '/usr/local/bin/damc-entry';
+/** On every image this builds, so stale and dangling ones can be found and pruned. */
+const IMAGE_LABEL = 'damc.image';
 
 export interface NodeImageOptions {
   /** Directory holding host-rootfs.txt and damc-entry (the project's images/). */
@@ -90,6 +92,7 @@ export class NodeImage {
             'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
             `ENTRYPOINT ["${ENTRY_IN_IMAGE}"]`,
             'CMD ["bash"]',
+            `LABEL ${IMAGE_LABEL}=node`,
             'WORKDIR /',
           ]),
           tarDone,
@@ -103,8 +106,8 @@ export class NodeImage {
     }
     this.opts.onEvent?.(`built ${tag} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     // Older builds are stale by definition; ones a running lab still uses are kept by Docker.
-    for (const old of await this.runtime.imageTags(NODE_IMAGE_REPO).catch(() => [])) {
-      if (old !== tag) await this.runtime.removeImage(old).catch(() => undefined);
+    for (const old of await this.runtime.imagesWithLabel(IMAGE_LABEL).catch(() => [])) {
+      if (!old.tags.includes(tag)) await this.runtime.removeImage(old.id).catch(() => undefined);
     }
     return tag;
   }

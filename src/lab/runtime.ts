@@ -43,9 +43,9 @@ export interface Runtime {
   imageExists(ref: string): Promise<boolean>;
   /** Imports a root filesystem tar as image `ref` (repo:tag) with Dockerfile-style changes. */
   importImage(tar: Readable, ref: string, changes: string[]): Promise<void>;
-  /** Tags (repo:tag) of the local images of one repository. */
-  imageTags(repo: string): Promise<string[]>;
-  /** Removes an image tag; one still used by a container is kept (not an error). */
+  /** Local images carrying a label (id and tags; a dangling image has no tags). */
+  imagesWithLabel(label: string): Promise<{ id: string; tags: string[] }[]>;
+  /** Removes an image (id or tag); one still used by a container is kept (not an error). */
   removeImage(ref: string): Promise<void>;
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;
