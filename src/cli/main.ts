@@ -4,14 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { Lab, dockerContext, NodeImage, PROJECT_DIR, type LabContext } from '../lab/index.js';
-import { generateTopology, loadTopology, SHAPES, topologyToYaml, type Shape } from '../topology/index.js';
-import { isLabError, LabError } from '../util/errors.js';
-import { setLogLevel } from '../util/log.js';
-import { deploySummary, statusTable } from './format.js';
 import { join } from 'node:path';
-
-interface Global { socket?: string; debug?: boolean; quiet?: boolean }
+import { Lab, NodeImage, PROJECT_DIR } from '../lab/index.js';
+import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topology/index.js';
+import { isLabError } from '../util/errors.js';
+import { ctxOf, labForNode, labOf } from './common.js';
+import { deploySummary, statusTable } from './format.js';
 
 const program = new Command('lab')
   .description('containerlab-style lab for DAMC: YAML topology -> Docker containers joined by veth links')
@@ -19,22 +17,6 @@ const program = new Command('lab')
   .option('--debug', 'debug logging')
   .option('-q, --quiet', 'no progress lines')
   .showHelpAfterError();
-
-function ctxOf(cmd: Command): LabContext {
-  const g = cmd.optsWithGlobals<Global>();
-  if (g.debug) setLogLevel('debug');
-  return dockerContext({
-    ...(g.socket ? { socketPath: g.socket } : {}),
-    onEvent: g.quiet ? () => {} : (m) => process.stdout.write(`${m}\n`),
-  });
-}
-
-/** A lab named by a topology file (its name:, or --name) or by --lab. */
-function labOf(ctx: LabContext, topology: string | undefined, o: { lab?: string; name?: string }): Lab {
-  if (o.lab) return new Lab(o.lab, ctx);
-  if (topology) return new Lab(loadTopology(topology, o.name ? { name: o.name } : {}).name, ctx);
-  throw new LabError('LAB_REQUIRED', 'which lab?', 'give a topology file, --lab <name>, or --all');
-}
 
 program.command('deploy')
   .description('create the containers and links of a topology')
@@ -91,7 +73,7 @@ program.command('exec')
   .option('-t, --topology <file>', 'topology file of the lab that holds the node')
   .action(async (node: string, argv: string[], o: { lab?: string; topology?: string }, cmd: Command) => {
     const ctx = ctxOf(cmd);
-    const lab = o.lab || o.topology ? labOf(ctx, o.topology, o) : await Lab.withNode(node, ctx);
+    const lab = await labForNode(ctx, node, o);
     process.exitCode = await lab.exec(node, argv, { stdout: process.stdout, stderr: process.stderr });
   });
 
