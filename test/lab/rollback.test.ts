@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerRuntime, Lab, LABEL_LAB, NodeImage, PROJECT_DIR } from '../../src/lab/index.js';
+import { DockerRuntime, FakeRuntime, Lab, LABEL_LAB, NodeImage, PROJECT_DIR } from '../../src/lab/index.js';
 import type { NodeConfig } from '../../src/node/config.js';
 import { LabError } from '../../src/util/errors.js';
 import { fakeContext, type FakeLab } from './fake-context.js';
@@ -133,13 +133,13 @@ describe('lab errors that need no Docker engine', () => {
   });
 
   it('image build failure: says which step failed and what is missing', async () => {
-    const f = fakeContext();
-    const img = new NodeImage(f.runtime, { imagesDir: join(PROJECT_DIR, 'images'), extraFiles: ['/nonexistent/t-lab/tool'] });
+    const runtime = new FakeRuntime();
+    const img = new NodeImage(runtime, { imagesDir: join(PROJECT_DIR, 'images'), extraFiles: ['/nonexistent/t-lab/tool'] });
     const e = await rejection(img.build('damc-node:t-lab'));
     assert.equal(e.code, 'IMAGE_BUILD');
     assert.match(e.message, /step 'collect'.*\/nonexistent\/t-lab\/tool is missing/);
-    assert.equal(f.runtime.images.size, 0);
-    const e2 = await rejection(new NodeImage(f.runtime, { imagesDir: '/nonexistent/t-lab/images' }).ensure());
+    assert.equal(runtime.images.size, 0);
+    const e2 = await rejection(new NodeImage(runtime, { imagesDir: '/nonexistent/t-lab/images' }).ensure());
     assert.match(e2.message, /step 'collect'/);
   });
 });
