@@ -71,10 +71,20 @@ program.command('exec')
   .argument('<cmd...>', 'command (put it after --)')
   .option('--lab <name>', 'lab that holds the node')
   .option('-t, --topology <file>', 'topology file of the lab that holds the node')
-  .action(async (node: string, argv: string[], o: { lab?: string; topology?: string }, cmd: Command) => {
+  .option('-i, --interactive', 'attach stdin (and a terminal when stdin is one), e.g. lab exec -i sr1 -- bash')
+  .action(async (node: string, argv: string[], o: { lab?: string; topology?: string; interactive?: boolean }, cmd: Command) => {
     const ctx = ctxOf(cmd);
     const lab = await labForNode(ctx, node, o);
-    process.exitCode = await lab.exec(node, argv, { stdout: process.stdout, stderr: process.stderr });
+    const tty = !!o.interactive && process.stdin.isTTY;
+    if (tty) process.stdin.setRawMode(true);
+    try {
+      process.exitCode = await lab.exec(node, argv, {
+        stdout: process.stdout, stderr: process.stderr, ...(o.interactive ? { stdin: process.stdin, tty } : {}),
+      });
+    } finally {
+      if (tty) process.stdin.setRawMode(false);
+      if (o.interactive) process.stdin.pause();
+    }
   });
 
 program.command('generate')

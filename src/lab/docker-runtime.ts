@@ -147,14 +147,20 @@ export class DockerRuntime implements Runtime {
 
   async exec(id: string, cmd: string[], io: ExecStreams = {}): Promise<number> {
     try {
-      const ex = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
-      const stream = await ex.start({ hijack: true, stdin: false });
+      const tty = io.tty ?? false;
+      const ex = await this.docker.getContainer(id).exec({
+        Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: !!io.stdin, Tty: tty,
+      });
+      const stream = await ex.start({ hijack: true, stdin: !!io.stdin, Tty: tty });
+      if (io.stdin) io.stdin.pipe(stream);
       await new Promise<void>((resolve, reject) => {
-        this.docker.modem.demuxStream(stream, io.stdout ?? devNull(), io.stderr ?? devNull());
+        if (tty) stream.pipe(io.stdout ?? devNull());
+        else this.docker.modem.demuxStream(stream, io.stdout ?? devNull(), io.stderr ?? devNull());
         stream.on('end', resolve);
         stream.on('close', resolve);
         stream.on('error', reject);
       });
+      if (io.stdin) io.stdin.unpipe(stream);
       const r = await ex.inspect();
       return r.ExitCode ?? -1;
     } catch (e) {

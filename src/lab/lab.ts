@@ -5,7 +5,6 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { loadTopology, type ResolvedTopology } from '../topology/index.js';
 import { LabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
@@ -13,7 +12,7 @@ import { deploy } from './deploy.js';
 import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
-import type { ContainerInfo } from './runtime.js';
+import type { ContainerInfo, ExecStreams } from './runtime.js';
 
 export class Lab {
   constructor(readonly name: string, readonly ctx: LabContext, readonly topology?: ResolvedTopology) {}
@@ -88,7 +87,7 @@ export class Lab {
   }
 
   /** Runs cmd in the node, streaming its output; resolves to the command's exit code. */
-  async exec(node: string, cmd: string[], io: { stdout?: Writable; stderr?: Writable } = {}): Promise<number> {
+  async exec(node: string, cmd: string[], io: ExecStreams = {}): Promise<number> {
     const c = await this.container(node);
     if (c.state !== 'running') {
       throw new LabError('NODE_NOT_RUNNING', `node ${node} of lab ${this.name} is ${c.state}`, `see \`docker logs ${c.name}\``);

@@ -35,6 +35,10 @@ export interface ContainerInfo {
 export interface ExecStreams {
   stdout?: Writable;
   stderr?: Writable;
+  /** Fed to the command's stdin (interactive use). */
+  stdin?: Readable;
+  /** Allocate a terminal (then stderr arrives on stdout, as in a terminal). */
+  tty?: boolean;
 }
 
 export interface Runtime {

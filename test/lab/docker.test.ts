@@ -169,7 +169,7 @@ topology:
     }
   });
 
-  it('the lab CLI: deploy, exec streams output and returns the exit code, inspect --format json, destroy', async () => {
+  it('the lab CLI: deploy, exec streams output and returns the exit code, exec -i feeds stdin, inspect --format json, destroy', async () => {
     const name = `${tag}-cli`;
     labs.push(new Lab(name, ctx, Lab.fromFile(join(PROJECT_DIR, 'topologies/line3.yaml'), ctx, { name }).topology));
     const lab = (args: string[]) => spawnSync(join(PROJECT_DIR, 'lab'), args, { encoding: 'utf8', cwd: PROJECT_DIR });
@@ -179,6 +179,10 @@ topology:
     const e = lab(['exec', '--lab', name, 'c', '--', 'sh', '-c', 'echo hello from $(hostname); exit 3']);
     assert.equal(e.status, 3);
     assert.equal(e.stdout, 'hello from c\n');
+    const piped = spawnSync(join(PROJECT_DIR, 'lab'), ['exec', '-i', '--lab', name, 'a', '--', 'sh'],
+      { encoding: 'utf8', input: 'read x; echo "got $x on $(hostname)"; exit 4\nhello\n' });
+    assert.equal(piped.status, 4, piped.stderr);
+    assert.equal(piped.stdout, 'got hello on a\n');
     const i = lab(['inspect', '--lab', name, '--format', 'json']);
     const nodes = JSON.parse(i.stdout) as { node: string; interfaces: { name: string; peer: string; state: string }[] }[];
     assert.deepEqual(nodes.find((n) => n.node === 'b')!.interfaces, [
