@@ -17,25 +17,38 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
   await waitForInterfaces(names, log);
   const watcher = watchLinks();
   const faces: Face[] = names.map((n) => openFace(n));
-  const ifindex = new Map(names.map((n) => [n, interfaceState(n).ifindex]));
-  // When a neighbor's container dies its veth pair goes with it; when the lab plugs a new one
-  // in under the same name, our old socket is bound to the dead ifindex: open a new face first,
-  // then let the router see the carrier come up.
+  // When a neighbor's container dies its veth pair goes with it; when the lab plugs a new one in
+  // under the same name, our old socket is bound to a device that no longer exists (the kernel
+  // may even reuse the ifindex): open a new face first, then let the router see carrier up.
+  const identity = (n: string) => {
+    const st = interfaceState(n);
+    return `${st.ifindex} ${Buffer.from(st.mac).toString('hex')}`;
+  };
+  const opened = new Map(names.map((n) => [n, identity(n)]));
+  const gone = new Set<string>();
   const relay = new RelayWatcher();
   watcher.onChange((ifname, up) => {
-    if (up && ifindex.has(ifname)) {
-      try {
-        const st = interfaceState(ifname);
-        if (st.ifindex !== ifindex.get(ifname)) {
-          const old = node.host.face(ifname);
-          const face = openFace(ifname);
-          node.host.replaceFace(face);
-          ifindex.set(ifname, st.ifindex);
-          try { old?.close(); } catch { /* its interface is gone already */ }
-          log.info({ iface: ifname, ifindex: st.ifindex }, 'interface re-created; face reopened');
+    if (opened.has(ifname)) {
+      if (!up) {
+        try {
+          interfaceState(ifname);
+        } catch {
+          gone.add(ifname); // deleted, not just down
         }
-      } catch (e) {
-        log.warn({ iface: ifname, err: e instanceof Error ? e.message : String(e) }, 'could not reopen face');
+      } else {
+        try {
+          const id = identity(ifname);
+          if (gone.has(ifname) || id !== opened.get(ifname)) {
+            const old = node.host.face(ifname);
+            node.host.replaceFace(openFace(ifname));
+            opened.set(ifname, id);
+            gone.delete(ifname);
+            try { old?.close(); } catch { /* its device is gone already */ }
+            log.info({ iface: ifname, device: id }, 'interface re-created; face reopened');
+          }
+        } catch (e) {
+          log.warn({ iface: ifname, err: e instanceof Error ? e.message : String(e) }, 'could not reopen face');
+        }
       }
     }
     relay.emit(ifname, up);

@@ -9,7 +9,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { LinuxHostNet, planLinks, type Lab } from '../../src/lab/index.js';
-import type { NodeConfig, NodeKind } from '../../src/node/config.js';
+import { CONTROL_SOCKET, type NodeConfig, type NodeKind } from '../../src/node/config.js';
+import { controlRequest } from '../../src/node/control-client.js';
 import { expectedFibs, type FibEntry } from './expect-fib.js';
 
 export const exec = promisify(execFile);
@@ -61,11 +62,27 @@ export async function run(lab: Lab, node: string, cmd: string[]): Promise<{ code
   return { code, out };
 }
 
-export async function ctlJson<T>(lab: Lab, node: string, view: string): Promise<T | undefined> {
+/** The ctl as a person runs it: `node …/ctl.js <view> --json` inside the container. */
+export async function ctlExec<T>(lab: Lab, node: string, view: string): Promise<T | undefined> {
   const r = await run(lab, node, ['node', '/opt/damc/dist/src/node/ctl.js', view, '--json']);
   if (r.code !== 0) return undefined;
   try {
     return JSON.parse(r.out) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The same answer straight from the node's control socket, reached from the host through
+ * /proc/<pid>/root: no process is started per question, so polling 50 routers does not starve
+ * them (a `docker exec` of node costs ~0.1 s of CPU each).
+ */
+export async function ctlJson<T>(lab: Lab, node: string, view: string): Promise<T | undefined> {
+  try {
+    const pid = await pidOf(lab, node);
+    if (pid <= 0) return undefined;
+    return (await controlRequest(`/proc/${pid}/root${CONTROL_SOCKET}`, { cmd: view }, 3_000)) as T;
   } catch {
     return undefined;
   }
@@ -90,8 +107,19 @@ export async function waitFibs(lab: Lab, want: Map<string, FibEntry[]>, timeoutM
   throw new Error(`FIBs not as expected after ${timeoutMs} ms:\n${diff.join('\n')}`);
 }
 
+const pids = new WeakMap<Lab, Map<string, number>>();
+
+/** The container's init PID, cached until `forget` (a restart changes it). */
 export async function pidOf(lab: Lab, node: string): Promise<number> {
-  return (await lab.container(node)).pid;
+  let m = pids.get(lab);
+  if (!m) pids.set(lab, (m = new Map()));
+  let pid = m.get(node);
+  if (pid === undefined) m.set(node, (pid = (await lab.container(node)).pid));
+  return pid;
+}
+
+export function forgetPid(lab: Lab, node: string): void {
+  pids.get(lab)?.delete(node);
 }
 
 export async function inNetns(pid: number, args: string[]): Promise<void> {
@@ -112,6 +140,7 @@ export async function silence(pid: number, iface: string, on: boolean): Promise<
 /** After `docker start` of a killed node: its veths died with its namespace; plug them in again as deploy does. */
 export async function replug(lab: Lab, node: string): Promise<void> {
   const topo = lab.topology!;
+  forgetPid(lab, node);
   const pids = new Map<string, number>();
   for (const n of topo.nodes.keys()) pids.set(n, await pidOf(lab, n));
   const plan = planLinks(topo, (n) => pids.get(n)!);
