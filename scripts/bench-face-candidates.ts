@@ -5,6 +5,8 @@
  *   PCAP_DIR=/tmp/facebench node dist/scripts/bench-face-candidates.js [count]
  * Prints one JSON line per run.
  */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createVethPair, Worker } from '../test/face/netns.js';
 import { cpuMs } from '../test/face/proc-cpu.js';
@@ -69,6 +71,25 @@ async function run(rxLib: string, txLib: string, size: number): Promise<Reply> {
   }
 }
 
+/** npm raw-socket: ask for AF_PACKET (17) and look at what the kernel says we got. */
+function rawSocketFamily(): Reply {
+  const raw = createRequire(import.meta.url)('raw-socket') as {
+    createSocket(o: { protocol: number; addressFamily: number }): { close(): void };
+  };
+  const s = raw.createSocket({ protocol: 0xb5, addressFamily: 17 });
+  const inodes = readdirSync('/proc/self/fd')
+    .map((f) => { try { return readlinkSync(`/proc/self/fd/${f}`); } catch { return ''; } })
+    .filter((l) => l.startsWith('socket:['))
+    .map((l) => l.slice(8, -1));
+  const count = (table: string): number =>
+    readFileSync(table, 'utf8').split('\n').filter((l) => inodes.some((i) => l.split(/\s+/).includes(i))).length;
+  const r = { lib: 'raw-socket', asked: 'AF_PACKET (17)', in_proc_net_raw_AF_INET: count('/proc/net/raw'), in_proc_net_packet: count('/proc/net/packet') };
+  s.close();
+  return r;
+}
+
+if (!process.env.LIBS || process.env.LIBS.includes('raw-socket')) console.log(JSON.stringify(rawSocketFamily()));
+if (process.env.LIBS === 'raw-socket') process.exit(0);
 const libs = (process.env.LIBS ?? 'damc,pcap,cap').split(',');
 for (const size of [100, 1500]) {
   for (const lib of libs) {
