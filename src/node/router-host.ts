@@ -14,7 +14,7 @@ export interface RouterHostOptions extends Omit<RouterCoreOptions, 'send' | 'clo
   readonly faces: readonly Face[];
   readonly costs: Readonly<Record<string, number>>;
   readonly watcher?: LinkWatcher;
-  /** Timer resolution of hellos, dead intervals, retransmission and SPF holds. */
+  /** Finest timer granularity in ms (default 1). */
   readonly tickMs?: number;
 }
 
@@ -22,8 +22,10 @@ export class RouterHost {
   readonly core: RouterCore;
   private readonly faces = new Map<string, Face>();
   private timer: Timer | undefined;
+  private timerAt = Infinity;
   private running = false;
   encodeErrors = 0;
+  private readonly lsaBytes = new WeakMap<object, Uint8Array>();
 
   constructor(private readonly o: RouterHostOptions) {
     for (const f of o.faces) this.faces.set(f.ifname, f);
@@ -34,9 +36,14 @@ export class RouterHost {
       send: (iface, msg) => {
         const face = this.faces.get(iface);
         if (!face || !this.running) return false;
-        let bytes: Uint8Array;
+        let bytes: Uint8Array | undefined;
         try {
-          bytes = encode(msg);
+          // A flooded LSA goes out on several interfaces (and again on retransmission): encode it once.
+          if (msg.type === 'lsa') bytes = this.lsaBytes.get(msg.lsa);
+          if (!bytes) {
+            bytes = encode(msg);
+            if (msg.type === 'lsa') this.lsaBytes.set(msg.lsa, bytes);
+          }
         } catch {
           this.encodeErrors++;
           return false;
@@ -50,8 +57,14 @@ export class RouterHost {
     f.onReceive((payload) => {
       if (!this.running) return;
       const r = tryDecode(payload);
-      if (r.ok) this.core.receive(f.ifname, r.message);
-      else this.core.counters.decodeErrors++;
+      if (!r.ok) {
+        this.core.counters.decodeErrors++;
+        return;
+      }
+      this.core.receive(f.ifname, r.message);
+      // Control messages may bring deadlines closer; data packets never do (keep them cheap).
+      const t = r.message.type;
+      if (t !== 'request' && t !== 'response' && t !== 'nack') this.reschedule();
     });
   }
 
@@ -69,15 +82,34 @@ export class RouterHost {
     this.running = true;
     for (const f of this.faces.values()) this.attach(f);
     this.o.watcher?.onChange((ifname, up) => {
-      if (this.running) this.core.linkChange(ifname, up);
+      if (!this.running) return;
+      this.core.linkChange(ifname, up);
+      this.reschedule();
     });
     this.core.start();
-    const loop = () => {
+    this.reschedule();
+  }
+
+  /**
+   * Sleeps until the core's next deadline (hello, dead neighbor, retransmission, SPF hold,
+   * refresh, expiry) rather than ticking at a fixed rate: a quiet router wakes ~10 times a
+   * second, which matters with 50 routers on two cores. `tickMs` is the finest granularity.
+   */
+  reschedule(): void {
+    if (!this.running) return;
+    const now = this.o.scheduler.now();
+    const gran = this.o.tickMs ?? 1;
+    const at = Math.max(this.core.nextWakeup(), now + gran);
+    if (at === Infinity || at >= this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = at;
+    this.timer = this.o.scheduler.after(at - now, () => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
       if (!this.running) return;
       this.core.tick();
-      this.timer = this.o.scheduler.after(this.o.tickMs ?? 10, loop);
-    };
-    this.timer = this.o.scheduler.after(this.o.tickMs ?? 10, loop);
+      this.reschedule();
+    });
   }
 
   /** Graceful stop flushes our LSAs; `crash` just goes silent, as a killed process would. */

@@ -36,7 +36,10 @@ export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
 
 /** Timers beyond the lab's four, derived from them (see the README's routing section). */
 export function routerTimers(t: NodeConfig['timers']): RouterTimers {
-  return { ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs), spfInitialHoldMs: 10, spfMaxHoldMs: 500 };
+  return {
+    ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs),
+    spfInitialHoldMs: 10, spfMaxHoldMs: 500, lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000, ackDelayMs: 10,
+  };
 }
 
 export class RouterNode {
@@ -123,7 +126,7 @@ export class RouterNode {
         log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
         break;
       case 'spf':
-        log.info({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
+        (e.fibChanges > 0 ? log.info.bind(log) : log.debug.bind(log))({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
           e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : 'spf run: fib unchanged');
         break;
       case 'originate':

@@ -37,6 +37,14 @@ export class Adjacency {
     if (w && w.seq <= h.seq) this.wanted.delete(k);
   }
 
+  /** When the next retransmission or repeated request is due. */
+  nextDue(rxmtMs: number): number {
+    let t = Infinity;
+    for (const u of this.unacked.values()) t = Math.min(t, u.sentAt + rxmtMs);
+    for (const w of this.wanted.values()) t = Math.min(t, w.askedAt + rxmtMs);
+    return t;
+  }
+
   dueRetransmits(now: number, rxmtMs: number): Lsa[] {
     const out: Lsa[] = [];
     for (const u of this.unacked.values()) {

@@ -7,7 +7,7 @@ export { SequenceSource, MemorySeqStore, type SeqStore } from './seq.js';
 export { NeighborTable, type Neighbor } from './neighbors.js';
 export { decide, buildFib, routingName, type DataPacket, type ForwardDecision } from './forwarder.js';
 export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } from './counters.js';
-export { SpfThrottle } from './spf-throttle.js';
+export { Throttle } from './throttle.js';
 export { RouterCore, type RouterCoreOptions } from './router.js';
 export type { LsaCrypto, RouterEvent, RouterTimers, UnsignedLsa } from './types.js';
 export { TrustMapCrypto } from './crypto.js';

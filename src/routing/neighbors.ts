@@ -42,6 +42,18 @@ export class NeighborTable {
     return { fresh };
   }
 
+  /** Any frame on a point-to-point interface keeps its two-way neighbor alive. */
+  heardFrom(iface: string, now: number): void {
+    for (const n of this.table.values()) if (n.iface === iface && n.twoWay) n.lastHeard = now;
+  }
+
+  /** When the next neighbor would be declared dead. */
+  nextDeadline(): number {
+    let t = Infinity;
+    for (const n of this.table.values()) t = Math.min(t, n.lastHeard + this.deadIntervalMs);
+    return t;
+  }
+
   /** Routers heard on the interface (what our Hello on it lists). */
   heardOn(iface: string): Name[] {
     const out: Name[] = [];

@@ -14,7 +14,7 @@ import { headerOf, Lsdb, lsaKey } from './lsdb.js';
 import { NeighborTable, type Neighbor, type NeighborChange } from './neighbors.js';
 import { SequenceSource, type SeqStore } from './seq.js';
 import { runSpf, type LocalLink, type RibEntry } from './spf.js';
-import { SpfThrottle } from './spf-throttle.js';
+import { Throttle } from './throttle.js';
 import type { LsaCrypto, RouterEvent, RouterTimers, UnsignedLsa } from './types.js';
 
 export interface RouterCoreOptions {
@@ -33,7 +33,6 @@ export interface RouterCoreOptions {
 }
 
 const CHUNK = 24; // headers per summary/request frame: well inside a 1500-byte MTU
-const EXPIRY_SCAN_MS = 100;
 const NACK_HOP_LIMIT = 32;
 
 export class RouterCore {
@@ -44,11 +43,16 @@ export class RouterCore {
   private readonly adjs = new Map<string, Adjacency>();
   private readonly ifaces = new Map<string, { cost: number; up: boolean; nextHelloAt: number }>();
   private readonly seq: SequenceSource;
-  private readonly spf: SpfThrottle;
+  private readonly spf: Throttle;
+  private readonly originThrottle: Record<LsaKind, Throttle>;
+  /** Originations waiting for their throttle (true = a flush). */
+  private readonly pendingOrigin = new Map<LsaKind, boolean>();
+  private readonly pendingAcks = new Map<string, { due: number; acks: LsaHeader[] }>();
   private prefixes: PrefixEntry[];
   private hasPrefixLsa = false;
   private nextRefreshAt = Infinity;
-  private nextExpiryScan = 0;
+  /** No LSA expires before this (a lower bound: refreshes only push expiry later). */
+  private nextLsaExpiry = Infinity;
   private ribEntries: RibEntry[] = [];
   private fibTrie = new NameTrie<RibEntry>();
   private started = false;
@@ -58,7 +62,9 @@ export class RouterCore {
     this.nbrs = new NeighborTable(o.name, o.timers.deadIntervalMs);
     for (const i of o.interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
     this.seq = new SequenceSource(o.seqStore, () => o.clock.now());
-    this.spf = new SpfThrottle(o.timers.spfInitialHoldMs, o.timers.spfMaxHoldMs);
+    this.spf = new Throttle(o.timers.spfInitialHoldMs, o.timers.spfMaxHoldMs);
+    const lt = () => new Throttle(o.timers.lsaInitialHoldMs, o.timers.lsaMaxHoldMs);
+    this.originThrottle = { adjacency: lt(), prefix: lt() };
     this.prefixes = (o.prefixes ?? []).map((prefix) => ({ prefix, cost: 0 }));
   }
 
@@ -76,8 +82,9 @@ export class RouterCore {
 
   /** Floods lifetime-0 copies of our LSAs so the others forget us now rather than at expiry. */
   shutdown(): void {
-    this.originate('adjacency', true);
-    if (this.hasPrefixLsa) this.originate('prefix', true);
+    this.originateNow('adjacency', true);
+    if (this.hasPrefixLsa || this.pendingOrigin.has('prefix')) this.originateNow('prefix', true);
+    this.flushAcks(Infinity);
     this.started = false;
   }
 
@@ -109,15 +116,33 @@ export class RouterCore {
       this.originate('adjacency');
       if (this.prefixes.length > 0) this.originate('prefix');
     }
-    if (now >= this.nextExpiryScan) {
-      this.nextExpiryScan = now + EXPIRY_SCAN_MS;
+    this.originateDue(now);
+    this.flushAcks(now);
+    if (now >= this.nextLsaExpiry) {
       const gone = this.lsdb.expire(now);
+      this.nextLsaExpiry = this.lsdb.all().reduce((m, e) => Math.min(m, e.expiresAt), Infinity);
       if (gone.length > 0) {
         this.counters.lsaExpired += gone.length;
         this.spf.request(now);
       }
     }
     this.runSpfIfDue();
+  }
+
+  /** When tick() next has something to do (absolute ms): drivers sleep until then. */
+  nextWakeup(): number {
+    if (!this.started) return Infinity;
+    const now = this.now();
+    const rx = this.o.timers.rxmtIntervalMs;
+    let t = Math.min(this.nextRefreshAt, this.nextLsaExpiry, this.nbrs.nextDeadline(), now + this.spf.waitMs(now));
+    for (const i of this.ifaces.values()) if (i.up) t = Math.min(t, i.nextHelloAt);
+    for (const kind of this.pendingOrigin.keys()) t = Math.min(t, now + this.originThrottle[kind].waitMs(now));
+    for (const p of this.pendingAcks.values()) t = Math.min(t, p.due);
+    for (const a of this.adjs.values()) {
+      t = Math.min(t, a.nextDue(rx));
+      if (!a.gotSummary && a.summarySent < SUMMARY_TRIES) t = Math.min(t, a.summaryAt + rx);
+    }
+    return t;
   }
 
   linkChange(iface: string, up: boolean): void {
@@ -133,6 +158,9 @@ export class RouterCore {
 
   receive(iface: string, msg: Message): void {
     if (!this.started || !this.ifaces.get(iface)?.up) return;
+    // Fabric links are point-to-point: any frame on one proves its neighbor alive, so a burst
+    // of LSAs that delays a Hello on a busy machine does not kill the adjacency.
+    if (msg.type !== 'hello') this.nbrs.heardFrom(iface, this.now());
     switch (msg.type) {
       case 'hello': return this.onHello(iface, msg);
       case 'lsa': return this.onLsa(iface, msg.lsa);
@@ -209,6 +237,7 @@ export class RouterCore {
     }
 
     const r = this.lsdb.install(lsa, this.now());
+    if (r.kind === 'new') this.nextLsaExpiry = Math.min(this.nextLsaExpiry, this.now() + lsa.lifetimeS * 1000);
     switch (r.kind) {
       case 'new':
       case 'flushed':
@@ -300,8 +329,20 @@ export class RouterCore {
     }
   }
 
+  /** Acks wait ackDelayMs to share one frame with the others of a burst. */
   private ack(iface: string, h: LsaHeader): void {
-    this.o.send(iface, { type: 'lsa-ack', acks: [h] });
+    let p = this.pendingAcks.get(iface);
+    if (!p) this.pendingAcks.set(iface, (p = { due: this.now() + this.o.timers.ackDelayMs, acks: [] }));
+    p.acks.push(h);
+    if (p.acks.length >= CHUNK) this.flushAcks(this.now(), iface);
+  }
+
+  private flushAcks(now: number, only?: string): void {
+    for (const [iface, p] of this.pendingAcks) {
+      if ((only !== undefined && iface !== only) || (only === undefined && p.due > now)) continue;
+      this.pendingAcks.delete(iface);
+      this.o.send(iface, { type: 'lsa-ack', acks: p.acks });
+    }
   }
 
   private sendReliably(a: Adjacency, lsa: Lsa): void {
@@ -313,7 +354,26 @@ export class RouterCore {
     for (const a of this.adjs.values()) if (a.iface !== exceptIface) this.sendReliably(a, lsa);
   }
 
+  /** Originates through the backoff: at once when quiet, batched while changes keep coming. */
   private originate(kind: LsaKind, flush = false): void {
+    const now = this.now();
+    this.pendingOrigin.set(kind, flush);
+    this.originThrottle[kind].request(now);
+    this.originateDue(now);
+  }
+
+  private originateDue(now: number): void {
+    for (const [kind, flush] of this.pendingOrigin) {
+      const th = this.originThrottle[kind];
+      if (!th.due(now)) continue;
+      th.ran(now);
+      this.pendingOrigin.delete(kind);
+      // An adjacency LSA reflects the neighbors at the time it goes out, not when it was asked for.
+      this.originateNow(kind, flush);
+    }
+  }
+
+  private originateNow(kind: LsaKind, flush = false): void {
     const t = this.o.timers;
     const base = { origin: this.name, seq: this.seq.next(), lifetimeS: flush ? 0 : t.lsaLifetimeS };
     const unsigned: UnsignedLsa = kind === 'adjacency'

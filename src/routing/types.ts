@@ -13,6 +13,11 @@ export interface RouterTimers {
   /** Minimum gap between SPF runs; doubles while changes keep coming, up to the max. */
   spfInitialHoldMs: number;
   spfMaxHoldMs: number;
+  /** The same backoff for originating our own LSAs (OSPF's MinLSInterval, made adaptive). */
+  lsaInitialHoldMs: number;
+  lsaMaxHoldMs: number;
+  /** Acks wait this long to share a frame (must stay well under rxmtIntervalMs). */
+  ackDelayMs: number;
 }
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;

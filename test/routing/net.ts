@@ -11,7 +11,7 @@ import { Name, rawPublicKey } from '../../src/wire/index.js';
 
 export const TIMERS: RouterTimers = {
   helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 60, lsaRefreshS: 20,
-  rxmtIntervalMs: 200, spfInitialHoldMs: 10, spfMaxHoldMs: 500,
+  rxmtIntervalMs: 200, spfInitialHoldMs: 10, spfMaxHoldMs: 500, lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000, ackDelayMs: 10,
 };
 
 export interface LinkSpec {

@@ -42,6 +42,7 @@ describe('routing: routers over memory links (virtual time)', function () {
   it('moves FIBs at once on carrier loss and back on carrier up', () => {
     const net = figure2(0);
     mustConverge(net, 'initial');
+    net.sched.advance(5_000); // quiet: origination and SPF backoffs back at their minimum
     net.link('sr1', 'sr3').setUp(false);
     const ms = mustConverge(net, 'after carrier down');
     assert.ok(ms <= 50, `carrier down took ${ms} virtual ms`);
@@ -52,6 +53,7 @@ describe('routing: routers over memory links (virtual time)', function () {
   it('detects a silent failure (100% loss, carrier up) within the dead interval', () => {
     const net = figure2(0);
     mustConverge(net, 'initial');
+    net.sched.advance(5_000);
     const l = net.link('sr1', 'sr3');
     l.setLoss(1);
     net.silent.add(l);

@@ -1,9 +1,10 @@
 /**
- * When SPF may run: at once when the last run is long past, otherwise after a hold that doubles
- * while changes keep arriving (up to a maximum) and resets after a quiet spell. A flap storm
- * thus costs at most one SPF per max-hold, and the last change is always computed.
+ * Exponential backoff for work triggered by changes (SPF runs, originating our own LSAs): at
+ * once when the last run is long past, otherwise after a hold that doubles while changes keep
+ * arriving (up to a maximum) and resets after a quiet spell. A flap storm thus costs at most
+ * one run per max-hold, and the last change is always acted on.
  */
-export class SpfThrottle {
+export class Throttle {
   pending = false;
   private lastRun = -Infinity;
   private hold: number;
