@@ -246,8 +246,8 @@ export class RouterCore {
         this.ack(iface, h);
         for (const a of from) a.acked(h);
         this.flood(lsa, iface);
+        // SPF runs from tick(), i.e. after the flood has left: a hop's SPF must not delay the next hop.
         this.spf.request(this.now());
-        this.runSpfIfDue();
         return;
       case 'duplicate':
         c.lsaDuplicate++;
@@ -388,7 +388,6 @@ export class RouterCore {
     if (kind === 'adjacency') this.nextRefreshAt = this.now() + t.lsaRefreshS * 1000;
     this.o.onEvent?.({ type: 'originate', kind, seq: lsa.seq, lifetimeS: lsa.lifetimeS });
     this.spf.request(this.now());
-    this.runSpfIfDue();
   }
 
   private localLinks(): LocalLink[] {
