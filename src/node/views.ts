@@ -31,7 +31,7 @@ export class Views {
 
   rib(): RibView[] {
     return this.core.rib()
-      .map((e) => ({ prefix: e.prefix.key, cost: e.cost, local: e.local, origins: e.origins.map((o) => this.node(o)), nexthops: this.hops(e.nexthops) }))
+      .map((e) => ({ prefix: e.prefix.key, cost: e.cost, local: e.local, origins: e.origins.map((o) => this.node(o)).sort(), nexthops: this.hops(e.nexthops) }))
       .sort(byText((e) => e.prefix));
   }
 
