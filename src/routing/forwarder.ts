@@ -52,3 +52,15 @@ function flowHash(p: DataPacket): number {
 export function buildFib(rib: readonly RibEntry[]): NameTrie<RibEntry> {
   return rib.reduce((t, e) => (t.set(e.prefix, e), t), new NameTrie<RibEntry>());
 }
+
+/** How many prefixes were added, removed or got other next hops or cost (logged per SPF run). */
+export function fibDiff(a: NameTrie<RibEntry>, b: NameTrie<RibEntry>): number {
+  let n = 0;
+  for (const { prefix, value } of b.all()) {
+    const old = a.get(prefix);
+    if (!old || old.local !== value.local || old.cost !== value.cost || old.nexthops.length !== value.nexthops.length ||
+      old.nexthops.some((h, i) => h.iface !== value.nexthops[i]!.iface || !h.neighbor.equals(value.nexthops[i]!.neighbor))) n++;
+  }
+  for (const { prefix } of a.all()) if (b.get(prefix) === undefined) n++;
+  return n;
+}

@@ -5,7 +5,8 @@ export { runSpf, type LocalLink, type NextHop, type RibEntry, type SpfInput, typ
 export { Lsdb, lsaKey, headerOf, type LsdbEntry, type InstallResult } from './lsdb.js';
 export { SequenceSource, MemorySeqStore, type SeqStore } from './seq.js';
 export { NeighborTable, type Neighbor } from './neighbors.js';
-export { decide, buildFib, routingName, type DataPacket, type ForwardDecision } from './forwarder.js';
+export { decide, buildFib, fibDiff, routingName, type DataPacket, type ForwardDecision } from './forwarder.js';
+export { forwardPacket, type DataPlaneDeps } from './data-plane.js';
 export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } from './counters.js';
 export { Throttle } from './throttle.js';
 export { RouterCore, type RouterCoreOptions } from './router.js';

@@ -3,13 +3,14 @@
  * in through `receive`, carrier through `linkChange`, time through the injected clock and
  * `tick()`, and everything it sends goes out through the injected `send`.
  */
-import type { DataRequest, Hello, Lsa, LsaHeader, LsaKind, Message, Nack, PrefixEntry } from '../wire/messages.js';
+import type { Hello, Lsa, LsaHeader, LsaKind, Message, PrefixEntry } from '../wire/messages.js';
 import { Name } from '../wire/name.js';
 import { Adjacency, SUMMARY_TRIES } from './adjacency.js';
 import type { Clock } from './clock.js';
 import { newCounters, type RouterCounters } from './counters.js';
 import { NameTrie } from './fib.js';
-import { buildFib, decide, routingName, type DataPacket } from './forwarder.js';
+import { forwardPacket } from './data-plane.js';
+import { buildFib, fibDiff, type DataPacket } from './forwarder.js';
 import { headerOf, Lsdb, lsaKey } from './lsdb.js';
 import { NeighborTable, type Neighbor, type NeighborChange } from './neighbors.js';
 import { SequenceSource, type SeqStore } from './seq.js';
@@ -33,7 +34,6 @@ export interface RouterCoreOptions {
 }
 
 const CHUNK = 24; // headers per summary/request frame: well inside a 1500-byte MTU
-const NACK_HOP_LIMIT = 32;
 
 export class RouterCore {
   readonly name: Name;
@@ -434,31 +434,10 @@ export class RouterCore {
   // ---------- data plane ----------
 
   private forward(p: DataPacket, fromIface: string | undefined): void {
-    const d = decide(this.fibTrie, p, fromIface);
-    const c = this.counters;
-    if (d.action === 'deliver') {
-      c.dataDelivered++;
-      this.o.deliver?.(p, fromIface);
-      return;
-    }
-    if (d.action === 'send') {
-      if (this.o.send(d.nexthop.iface, { ...p, hopLimit: d.hopLimit })) c.dataForwarded++;
-      else c.dataDropSendFailed++;
-      return;
-    }
-    if (d.reason === 'no-route') c.dataDropNoRoute++;
-    else c.dataDropHopLimit++;
-    this.o.onEvent?.({ type: 'data-drop', reason: d.reason, name: routingName(p), iface: fromIface });
-    // A request that cannot go on is answered with a nack, so the requester need not time out.
-    if (p.type === 'request' && fromIface !== undefined) this.nack(p, d.reason);
-  }
-
-  private nack(p: DataRequest, reason: Nack['reason']): void {
-    this.counters.nackTx++;
-    this.forward({
-      type: 'nack', name: p.name, requester: p.requester, requestId: p.requestId,
-      reason, hopLimit: NACK_HOP_LIMIT, reporter: this.name,
-    }, undefined);
+    forwardPacket({
+      name: this.name, counters: this.counters, fib: this.fibTrie,
+      send: this.o.send, deliver: this.o.deliver, onEvent: this.o.onEvent,
+    }, p, fromIface);
   }
 
   // ---------- views ----------
@@ -480,14 +459,3 @@ export class RouterCore {
   }
 }
 
-/** How many prefixes were added, removed or got other next hops or cost. */
-function fibDiff(a: NameTrie<RibEntry>, b: NameTrie<RibEntry>): number {
-  let n = 0;
-  for (const { prefix, value } of b.all()) {
-    const old = a.get(prefix);
-    if (!old || old.local !== value.local || old.cost !== value.cost || old.nexthops.length !== value.nexthops.length ||
-      old.nexthops.some((h, i) => h.iface !== value.nexthops[i]!.iface || !h.neighbor.equals(value.nexthops[i]!.neighbor))) n++;
-  }
-  for (const { prefix } of a.all()) if (b.get(prefix) === undefined) n++;
-  return n;
-}
