@@ -10,6 +10,7 @@ import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topolog
 import { isLabError } from '../util/errors.js';
 import { ctxOf, labForNode, labOf } from './common.js';
 import { deploySummary, statusTable } from './format.js';
+import { addNodeCommands } from './node-commands.js';
 
 const program = new Command('lab')
   .description('containerlab-style lab for DAMC: YAML topology -> Docker containers joined by veth links')
@@ -20,7 +21,7 @@ const program = new Command('lab')
 
 program.command('deploy')
   .description('create the containers and links of a topology')
-  .argument('<topology>', 'YAML topology file')
+  .argument('[topology]', 'YAML topology file', join(PROJECT_DIR, 'topologies', 'figure2.yaml'))
   .option('--name <lab>', 'lab name (overrides the file\'s name:)')
   .option('--format <fmt>', 'table or json', 'table')
   .action(async (file: string, o: { name?: string; format: string }, cmd: Command) => {
@@ -105,6 +106,8 @@ program.command('generate')
     const links = t.topology.links?.length ?? 0;
     process.stdout.write(`wrote ${out}: ${Object.keys(t.topology.nodes).length} nodes, ${links} links (lab ${t.name})\n`);
   });
+
+addNodeCommands(program);
 
 const images = program.command('images').description('the node image');
 images.command('build')

@@ -14,6 +14,21 @@ export interface LsdbView { kind: string; origin: string; router: string; seq: s
 export type ViewName = 'neighbors' | 'lsdb' | 'rib' | 'fib' | 'counters';
 export const VIEW_NAMES: readonly ViewName[] = ['neighbors', 'lsdb', 'rib', 'fib', 'counters'];
 
+/** One line of help per view, shared by the in-node tool and `lab <view> <node>`. */
+export const VIEW_HELP: Record<ViewName, string> = {
+  neighbors: 'neighbors heard on each fabric interface (two-way = adjacency up)',
+  lsdb: 'the link-state database: adjacency and prefix LSAs with sequence numbers',
+  rib: 'routes per prefix: cost, originating routers, all equal-cost next hops',
+  fib: 'the forwarding table (longest-prefix match on name components)',
+  counters: 'router counters (every drop has one) and per-interface frame counters',
+};
+
+export interface PingView { name: string; result: string; rttMs: number; reporter?: string }
+
+export function pingLine(r: PingView): string {
+  return `${r.name}: ${r.result}${r.reporter ? ` from ${r.reporter}` : ''}, ${r.rttMs} ms`;
+}
+
 const byText = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 export class Views {

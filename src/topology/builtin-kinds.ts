@@ -4,9 +4,15 @@ import { registerKind } from './kinds.js';
 /** The built project is bind-mounted here in every node (read-only). */
 export const PROJECT_MOUNT = '/opt/damc';
 const nodeProgram = ['node', `${PROJECT_MOUNT}/dist/src/node/main.js`];
+/**
+ * Routers run many to a machine, so V8 is told to stay small: a 1 MB young generation (the
+ * router allocates little per packet) and one background compiler thread. Both cost no
+ * measurable speed (scripts/bench-router-rss, scripts/bench-spf); see README "Memory".
+ */
+const routerProgram = ['node', '--max-semi-space-size=1', '--v8-pool-size=1', `${PROJECT_MOUNT}/dist/src/node/main.js`];
 
-registerKind({ name: 'damc-sg', description: 'Service Gateway (router with pods)', router: true, defaultCmd: nodeProgram });
-registerKind({ name: 'damc-sr', description: 'Service Router', router: true, defaultCmd: nodeProgram });
+registerKind({ name: 'damc-sg', description: 'Service Gateway (router with pods)', router: true, defaultCmd: routerProgram });
+registerKind({ name: 'damc-sr', description: 'Service Router', router: true, defaultCmd: routerProgram });
 registerKind({ name: 'damc-spa', description: 'Service Prefix Authentication', router: false, defaultCmd: nodeProgram });
 registerKind({ name: 'damc-scsc', description: 'Service Mesh Communication Scheduling Center', router: false, defaultCmd: nodeProgram });
 registerKind({ name: 'damc-pod', description: 'pod of microservice instances', router: false, defaultCmd: nodeProgram });

@@ -54,6 +54,23 @@ describe('routing @docker figure2', function () {
     assert.deepEqual(c.nexthops, [{ interface: 'eth3', neighbor: 'sr1', cost: 2 }, { interface: 'eth4', neighbor: 'sg2', cost: 2 }]);
   });
 
+  it('`lab fib|neighbors <node>` and `lab ping` show the same from the host', async () => {
+    const lab_ = join(PROJECT_DIR, 'lab');
+    const expected = want();
+    let fib: FibEntry[] | undefined;
+    for (let i = 0; i < 10; i++) {
+      fib = JSON.parse((await exec(lab_, ['fib', 'sg2', '--json', '--lab', lab.name])).stdout) as FibEntry[];
+      if (JSON.stringify(fib) === JSON.stringify(expected.get('sg2'))) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.deepEqual(fib, expected.get('sg2'));
+    const table = (await exec(lab_, ['neighbors', 'sr3', '--lab', lab.name])).stdout;
+    for (const n of ['sg3', 'sg4', 'sr1', 'sr2']) assert.match(table, new RegExp(`\\b${n}\\s+two-way`), table);
+    const ping = await exec(lab_, ['ping', 'sg1', '/damc/router/sg4', '--lab', lab.name]);
+    assert.match(ping.stdout, /^\/damc\/router\/sg4: ok, \d+ ms/);
+    await assert.rejects(exec(lab_, ['fib', 'spa1', '--lab', lab.name]), (e: { stderr: string }) => /CONTROL_UNREACHABLE/.test(e.stderr));
+  });
+
   it('`ip link set down` inside a container moves FIBs to the other path, and back on up', async () => {
     assert.equal((await run(lab, 'sg1', ['ip', 'link', 'set', 'eth4', 'down'])).code, 0);
     await waitFibs(lab, want(['sg1:eth4']), 5_000);

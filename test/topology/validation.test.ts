@@ -127,7 +127,7 @@ topology:
       assert.deepEqual(r1.env, { A: '1', B: '2', C: '3' });
       assert.deepEqual(r1.binds, [`${dir}/d:/d:ro`]);
       assert.equal(r1.image, 'img:sr');
-      assert.deepEqual(r1.cmd, ['node', '/opt/damc/dist/src/node/main.js']);
+      assert.deepEqual(r1.cmd, ['node', '--max-semi-space-size=1', '--v8-pool-size=1', '/opt/damc/dist/src/node/main.js']);
       assert.equal(t.nodes.get('r2')!.image, 'own:1');
       assert.deepEqual(t.nodes.get('r2')!.cmd, ['sleep', '5']);
       assert.deepEqual([t.links[0]!.a.cost, t.links[0]!.b.cost, t.links[0]!.mtu], [3, 7, 1500]);

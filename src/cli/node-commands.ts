@@ -1,0 +1,52 @@
+/**
+ * `lab fib|rib|lsdb|neighbors|counters <node>` and `lab ping <node> <name>`: the router's state
+ * seen from the host. They talk to the router's control socket through the container's root
+ * (/proc/<pid>/root/run/damc/control.sock), so a query costs no process in the node; the
+ * answer is the same JSON the in-node tool prints (`node /opt/damc/dist/src/node/ctl.js fib`).
+ */
+import type { Command } from 'commander';
+import { CONTROL_SOCKET } from '../node/config.js';
+import { controlRequest } from '../node/control-client.js';
+import { pingLine, table, VIEW_HELP, VIEW_NAMES, type PingView } from '../node/views.js';
+import { LabError } from '../util/errors.js';
+import { ctxOf, labForNode } from './common.js';
+
+interface NodeOpts { lab?: string; topology?: string; json?: boolean }
+
+async function socketOf(cmd: Command, node: string, o: NodeOpts): Promise<string> {
+  const lab = await labForNode(ctxOf(cmd), node, o);
+  const c = await lab.container(node);
+  if (c.state !== 'running' || !c.pid) {
+    throw new LabError('NODE_NOT_RUNNING', `node ${node} of lab ${lab.name} is ${c.state}`, `see \`docker logs ${c.name}\``);
+  }
+  return `/proc/${c.pid}/root${CONTROL_SOCKET}`;
+}
+
+export function addNodeCommands(program: Command): void {
+  for (const view of VIEW_NAMES) {
+    program.command(view)
+      .description(`a router's ${VIEW_HELP[view]}`)
+      .argument('<node>', 'an SG or SR node')
+      .option('--lab <name>', 'lab that holds the node')
+      .option('-t, --topology <file>', 'topology file of the lab that holds the node')
+      .option('--json', 'print JSON (the shape tools read)')
+      .action(async (node: string, o: NodeOpts, cmd: Command) => {
+        const data = await controlRequest(await socketOf(cmd, node, o), { cmd: view });
+        process.stdout.write((o.json ? JSON.stringify(data, null, 2) : table(view, data)) + '\n');
+      });
+  }
+  program.command('ping')
+    .description('send a name-tagged request from a router to a name (e.g. /damc/router/sg4) and wait for the answer')
+    .argument('<node>', 'the SG or SR that sends it')
+    .argument('<name>', 'the name to reach')
+    .option('--lab <name>', 'lab that holds the node')
+    .option('-t, --topology <file>', 'topology file of the lab that holds the node')
+    .option('--timeout <ms>', 'give up after', '1000')
+    .option('--json', 'print JSON')
+    .action(async (node: string, name: string, o: NodeOpts & { timeout: string }, cmd: Command) => {
+      const ms = Number(o.timeout);
+      const r = await controlRequest(await socketOf(cmd, node, o), { cmd: 'ping', name, timeoutMs: ms }, ms + 2000) as PingView;
+      process.stdout.write((o.json ? JSON.stringify(r) : pingLine(r)) + '\n');
+      if (r.result !== 'ok') process.exitCode = 1;
+    });
+}
