@@ -128,7 +128,7 @@ describe('lab @docker end-to-end', function () {
     assert.notEqual((await run(lab, 'sr1', ['touch', '/opt/damc/x'])).code, 0, '/opt/damc is read-only');
     assert.equal((await run(lab, 'sr1', ['test', '-f', '/opt/damc/dist/src/node/main.js'])).code, 0);
     const ps = await run(lab, 'sr2', ['ps', '-eo', 'args']);
-    assert.match(ps.out, /node \/opt\/damc\/dist\/src\/node\/main\.js/);
+    assert.match(ps.out, /^node (--\S+ )*\/opt\/damc\/dist\/src\/node\/main\.js$/m, "the router program runs (with its V8 flags)");
     const tcpdump = await run(lab, 'sr3', ['timeout', '1', 'tcpdump', '-c', '1', '-i', 'eth1', 'ether', 'proto', '0x88b5']);
     assert.doesNotMatch(tcpdump.out, /error|not found/i, tcpdump.out);
 
