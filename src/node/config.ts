@@ -14,6 +14,8 @@ export interface NodeInterfaceConfig {
   /** Cost of this direction of the link (topology `cost:`, default 1). */
   cost: number;
   mtu: number;
+  /** IPv4 address in CIDR form ("10.200.0.1/30"); only the two ends of a pod–SG link have one. */
+  ipv4?: string;
 }
 
 export interface NodeConfig {
@@ -23,6 +25,8 @@ export interface NodeConfig {
   /** This node's routable name, /damc/router/<node> for SG and SR. */
   routerName: string;
   interfaces: NodeInterfaceConfig[];
+  /** A pod's default gateway: its SG's address on their link ("10.200.0.1"). Absent on other nodes. */
+  gateway?: string;
   /** Service prefixes this node originates (an SG: its pods' services, e.g. /A/1, /A). */
   prefixes: string[];
   /** This node's Ed25519 private key, PKCS#8 PEM. */

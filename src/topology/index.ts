@@ -9,4 +9,8 @@ export {
 } from './resolved.js';
 export { buildNodeConfigs, generateEd25519, prefixesOf, routerNameOf, type NodeKey } from './node-configs.js';
 export { generateTopology, topologyToYaml, SHAPES, type GenerateOptions, type Shape } from './generate.js';
-export type { RawTopology, RawNode, RawLink } from './raw.js';
+export {
+  DEFAULT_ADDRESSING, MAX_POD_PREFIX, gatewayOf, interfaceAddress, planPodAddresses,
+  type AddressPlan, type Addressing, type PodLinkAddresses,
+} from './address-plan.js';
+export type { RawTopology, RawNode, RawLink, RawAddressing } from './raw.js';

@@ -1,10 +1,11 @@
 /**
- * What each node is told at deploy (src/node/config.ts): its interfaces and peers, the prefixes
- * an SG originates, its key and the lab's trust anchors. Key generation is injected so this
- * stays deterministic in tests.
+ * What each node is told at deploy (src/node/config.ts): its interfaces and peers (with the
+ * IPv4 address of a pod–SG link end), a pod's gateway, the prefixes an SG originates, its key
+ * and the lab's trust anchors. Key generation is injected so this stays deterministic in tests.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { NodeConfig } from '../node/config.js';
+import { gatewayOf, interfaceAddress } from './address-plan.js';
 import { peerOf, type ResolvedNode, type ResolvedTopology } from './resolved.js';
 
 export interface NodeKey {
@@ -54,6 +55,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
   }
   const out = new Map<string, NodeConfig>();
   for (const n of topo.nodes.values()) {
+    const gateway = gatewayOf(topo.addresses, n.name);
     out.set(n.name, {
       lab: topo.name,
       node: n.name,
@@ -61,8 +63,13 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       routerName: routerNameOf(n),
       interfaces: n.interfaces.map((i) => {
         const p = peerOf(i);
-        return { name: i.name, peerNode: p.node.name, peerIface: p.name, peerKind: p.node.kind.name, cost: i.cost, mtu: i.link.mtu };
+        const ipv4 = interfaceAddress(topo.addresses, n.name, i.name);
+        return {
+          name: i.name, peerNode: p.node.name, peerIface: p.name, peerKind: p.node.kind.name, cost: i.cost, mtu: i.link.mtu,
+          ...(ipv4 ? { ipv4 } : {}),
+        };
       }),
+      ...(gateway ? { gateway } : {}),
       prefixes: prefixesOf(n),
       privateKeyPem: keys.get(n.name)!.privateKeyPem,
       trust,

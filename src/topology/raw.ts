@@ -1,7 +1,7 @@
 /**
  * The raw topology: exactly what the YAML says, checked for shape only. A superset of
  * containerlab's format (name, topology.defaults/kinds/nodes/links) plus DAMC's own fields:
- * `services:` on pods, per-link `cost:`, top-level `timers:`.
+ * `services:` on pods, per-link `cost:`, top-level `timers:` and `addressing:`.
  */
 import { z } from 'zod';
 
@@ -40,9 +40,16 @@ export const rawTimersSchema = z.strictObject({
   lsaRefreshS: positiveInt.optional(),
 });
 
+/** The pod address plan (ranges are checked in address-plan.ts, with errors that say the fix). */
+export const rawAddressingSchema = z.strictObject({
+  podPool: z.string().optional(),
+  podPrefixLength: z.number().int().optional(),
+});
+
 export const rawTopologySchema = z.strictObject({
   name: z.string(),
   timers: rawTimersSchema.optional(),
+  addressing: rawAddressingSchema.optional(),
   topology: z.strictObject({
     defaults: rawNodeDefaultsSchema.optional(),
     kinds: z.record(z.string(), rawNodeDefaultsSchema).optional(),
@@ -55,4 +62,5 @@ export type RawNode = z.infer<typeof rawNodeSchema>;
 export type RawNodeDefaults = z.infer<typeof rawNodeDefaultsSchema>;
 export type RawLink = z.infer<typeof rawLinkSchema>;
 export type RawTimers = z.infer<typeof rawTimersSchema>;
+export type RawAddressing = z.infer<typeof rawAddressingSchema>;
 export type RawTopology = z.infer<typeof rawTopologySchema>;

@@ -1,6 +1,7 @@
 /** Raw → resolved: every check that can be made without touching the machine happens here. */
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { LabError } from '../util/errors.js';
+import { DEFAULT_ADDRESSING, planPodAddresses } from './address-plan.js';
 import './builtin-kinds.js';
 import { lookupKind } from './kinds.js';
 import type { RawNodeDefaults, RawTopology } from './raw.js';
@@ -122,7 +123,8 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
   for (const n of nodes.values()) {
     if (n.kind.name !== 'damc-pod') continue;
     const sgs = n.interfaces.filter((i) => peerKind(i) === 'damc-sg');
-    if (n.services.length > 0 && sgs.length !== 1) {
+    // Several SGs would mean several default gateways; a pod with no SG gets no address.
+    if ((n.services.length > 0 || sgs.length > 1) && sgs.length !== 1) {
       throw new LabError('POD_GATEWAY', `pod ${n.name} is linked to ${sgs.length} service gateways; it needs exactly one`,
         'link the pod to one damc-sg node (the draft: one pod linked to one service gateway)');
     }
@@ -134,6 +136,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     nodes,
     links,
     timers: { ...DEFAULT_TIMERS, ...definedOnly(raw.timers ?? {}) },
+    addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
   };
 }
 

@@ -1,4 +1,5 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
+import type { AddressPlan } from './address-plan.js';
 import type { KindSpec } from './kinds.js';
 
 export interface Timers {
@@ -49,6 +50,8 @@ export interface ResolvedTopology {
   nodes: Map<string, ResolvedNode>;
   links: ResolvedLink[];
   timers: Timers;
+  /** IPv4 subnets of the pod–SG links (fabric links have none). */
+  addresses: AddressPlan;
 }
 
 export function peerOf(i: ResolvedInterface): ResolvedInterface {
