@@ -108,9 +108,13 @@ export class FakeHostNet implements HostNet {
   }
 
   async links(pid: number): Promise<IpLink[]> {
-    return (this.nodeBatches.get(pid) ?? [])
+    const lines = this.nodeBatches.get(pid) ?? [];
+    return lines
       .map((l) => /^link set (\S+) up$/.exec(l)?.[1])
       .filter((n): n is string => !!n)
-      .map((ifname) => ({ ifname, operstate: 'UP', mtu: 9000, flags: ['UP'] }));
+      .map((ifname) => {
+        const ipv4 = lines.map((l) => new RegExp(`^addr add (\\S+) dev ${ifname}$`).exec(l)?.[1]).filter((a): a is string => !!a);
+        return { ifname, operstate: 'UP', mtu: 9000, flags: ['UP'], ...(ipv4.length ? { ipv4 } : {}) };
+      });
   }
 }

@@ -14,6 +14,8 @@ export interface IpLink {
   mtu: number;
   flags: string[];
   linkKind?: string;
+  /** IPv4 addresses in CIDR form ("10.200.0.1/30"), in the order they were added. */
+  ipv4?: string[];
 }
 
 export interface HostNet {
@@ -21,7 +23,7 @@ export interface HostNet {
   batch(lines: string[]): Promise<void>;
   /** Runs `ip -batch` lines inside the network namespace of `pid`. */
   batchIn(pid: number, lines: string[]): Promise<void>;
-  /** `ip -j -d link` inside the namespace of `pid`. */
+  /** `ip -j -d addr` inside the namespace of `pid`: links with their IPv4 addresses. */
   links(pid: number): Promise<IpLink[]>;
   /** operstate ("up", "down", …) of one interface in the namespace of `pid`; undefined if absent. */
   operstate(pid: number, ifname: string): Promise<string | undefined>;
@@ -77,11 +79,19 @@ export class LinuxHostNet implements HostNet {
   }
 
   async links(pid: number): Promise<IpLink[]> {
-    const out = await run('nsenter', ['-t', String(pid), '-n', 'ip', '-j', '-d', 'link', 'show']);
-    const raw = JSON.parse(out) as { ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string } }[];
-    return raw.map((l) => ({
-      ifname: l.ifname, operstate: l.operstate, mtu: l.mtu, flags: l.flags,
-      ...(l.linkinfo?.info_kind ? { linkKind: l.linkinfo.info_kind } : {}),
-    }));
+    // `addr` shows everything `link` does plus addr_info, so one process still serves a node.
+    const out = await run('nsenter', ['-t', String(pid), '-n', 'ip', '-j', '-d', 'addr', 'show']);
+    const raw = JSON.parse(out) as {
+      ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string };
+      addr_info?: { family?: string; local?: string; prefixlen?: number }[];
+    }[];
+    return raw.map((l) => {
+      const ipv4 = (l.addr_info ?? []).filter((a) => a.family === 'inet' && a.local).map((a) => `${a.local}/${a.prefixlen}`);
+      return {
+        ifname: l.ifname, operstate: l.operstate, mtu: l.mtu, flags: l.flags,
+        ...(l.linkinfo?.info_kind ? { linkKind: l.linkinfo.info_kind } : {}),
+        ...(ipv4.length ? { ipv4 } : {}),
+      };
+    });
   }
 }

@@ -70,7 +70,7 @@ export class Lab {
       const seen = info.state === 'running' && info.pid > 0 ? await this.ctx.net.links(info.pid).catch(() => []) : [];
       const interfaces: InterfaceStatus[] = Object.entries(peers).map(([name, peer]) => {
         const l = seen.find((s) => s.ifname === name);
-        return { name, peer, state: l ? l.operstate : 'absent', mtu: l?.mtu };
+        return { name, peer, state: l ? l.operstate : 'absent', mtu: l?.mtu, ...(l?.ipv4 ? { ipv4: l.ipv4.join(',') } : {}) };
       });
       return {
         lab: this.name,

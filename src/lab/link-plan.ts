@@ -1,5 +1,9 @@
-/** Pure: from resolved links and container PIDs to the ip commands that build them. */
-import type { ResolvedLink, ResolvedTopology } from '../topology/index.js';
+/**
+ * Pure: from resolved links and container PIDs to the ip commands that build them, including
+ * the pod–SG link addresses and a pod's default route (no IPv4 forwarding anywhere: the SG will
+ * proxy, not route, pod traffic).
+ */
+import { gatewayOf, interfaceAddress, type ResolvedLink, type ResolvedTopology } from '../topology/index.js';
 
 export interface LinkPlan {
   /** One line per link, for `ip -batch` on the host; hostLines[i] builds links[i]. */
@@ -23,7 +27,16 @@ export function planLinks(topo: ResolvedTopology, pidOf: (node: string) => numbe
   const perNode = new Map<string, string[]>();
   for (const n of topo.nodes.values()) {
     // Docker leaves lo down with NetworkMode none; node programs may want it.
-    perNode.set(n.name, ['link set lo up', ...n.interfaces.map((i) => `link set ${i.name} up`)]);
+    const lines = ['link set lo up', ...n.interfaces.map((i) => `link set ${i.name} up`)];
+    for (const i of n.interfaces) {
+      const cidr = interfaceAddress(topo.addresses, n.name, i.name);
+      if (cidr) lines.push(`addr add ${cidr} dev ${i.name}`);
+    }
+    // The connected route exists once the address is added, even while the peer end is still
+    // down (it is marked linkdown), so the gateway is accepted in the same batch.
+    const gw = gatewayOf(topo.addresses, n.name);
+    if (gw) lines.push(`route add default via ${gw}`);
+    perNode.set(n.name, lines);
   }
   return { hostLines, links: topo.links, perNode };
 }

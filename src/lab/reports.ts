@@ -25,6 +25,8 @@ export interface InterfaceStatus {
   /** operstate read inside the container (UP, DOWN, LOWERLAYERDOWN…), or "absent". */
   state: string;
   mtu: number | undefined;
+  /** IPv4 address(es) read inside the container, CIDR form, comma-separated; absent when none. */
+  ipv4?: string;
 }
 
 export interface NodeStatus {

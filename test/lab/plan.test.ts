@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { planLinks } from '../../src/lab/index.js';
-import { parseTopology, resolveTopology } from '../../src/topology/index.js';
+import { join } from 'node:path';
+import { PROJECT_DIR } from '../../src/lab/index.js';
+import { loadTopology, parseTopology, resolveTopology } from '../../src/topology/index.js';
 
 describe('link planning', () => {
   const topo = resolveTopology(parseTopology(`
@@ -28,5 +30,14 @@ topology:
   it('brings up lo and every interface of a node in that node\'s own batch', () => {
     assert.deepEqual(plan.perNode.get('b'), ['link set lo up', 'link set eth1 up', 'link set eth2 up']);
     assert.deepEqual(plan.perNode.get('c'), ['link set lo up', 'link set eth7 up']);
+  });
+
+  it('figure2: addresses the pod–SG link ends and gives a pod its default route in its own batch; fabric nodes get none', () => {
+    const f2 = loadTopology(join(PROJECT_DIR, 'topologies/figure2.yaml'));
+    const p = planLinks(f2, () => 1);
+    assert.deepEqual(p.perNode.get('pod2'), ['link set lo up', 'link set eth1 up', 'addr add 10.200.0.6/30 dev eth1', 'route add default via 10.200.0.5']);
+    assert.deepEqual(p.perNode.get('sg2')!.filter((l) => !l.startsWith('link ')), ['addr add 10.200.0.5/30 dev eth1']);
+    for (const n of ['sr1', 'spa2', 'scsc']) assert.ok(p.perNode.get(n)!.every((l) => l.startsWith('link set ')), n);
+    assert.ok(![...p.perNode.values()].flat().some((l) => /forward/.test(l)), 'no forwarding is switched on');
   });
 });

@@ -44,6 +44,7 @@ describe('lab deploy/destroy with the fake runtime (planning, idempotence, rollb
     assert.equal(cfg.node, 'sg1');
     assert.equal(cfg.lab, 't-lab-fake');
     assert.deepEqual(cfg.prefixes, ['/A', '/A/1', '/B', '/B/1']);
+    assert.equal(cfg.interfaces.find((i) => i.name === 'eth1')!.ipv4, '10.200.0.1/30', 'the SG end of its pod link is addressed');
     assert.equal(f.net.hostBatches.length, 1, 'all veths in one host batch');
     assert.equal(f.net.hostBatches[0]!.length, 19);
     const st = await lab.inspect();
