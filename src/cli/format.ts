@@ -15,10 +15,10 @@ export function statusTable(nodes: NodeStatus[], withLab: boolean): string {
     const blank = first.map(() => '');
     const ifs = n.interfaces.length ? n.interfaces : [undefined];
     ifs.forEach((i, k) => {
-      rows.push([...(k === 0 ? first : blank), i ? `${i.name} -> ${i.peer}` : '-', i ? i.state : '', i?.mtu ? String(i.mtu) : '']);
+      rows.push([...(k === 0 ? first : blank), i ? `${i.name} -> ${i.peer}` : '-', i ? i.state : '', i?.mtu ? String(i.mtu) : '', i?.ipv4 ?? '']);
     });
   }
-  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU'], rows);
+  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU', 'IPV4'], rows);
 }
 
 export function deploySummary(r: DeployReport): string {

@@ -34,6 +34,17 @@ async function linksInside(lab: Lab, node: string): Promise<IpLinkJson[]> {
   return JSON.parse(r.out) as IpLinkJson[];
 }
 
+/** Interface → IPv4 addresses (CIDR form), lo left out, read with `ip -j addr` inside the node. */
+async function ipv4Inside(lab: Lab, node: string): Promise<Record<string, string[]>> {
+  const r = await run(lab, node, ['ip', '-j', '-4', 'addr', 'show']);
+  assert.equal(r.code, 0, r.out);
+  const out: Record<string, string[]> = {};
+  for (const l of JSON.parse(r.out) as { ifname: string; addr_info?: { local: string; prefixlen: number }[] }[]) {
+    if (l.ifname !== 'lo' && l.addr_info?.length) out[l.ifname] = l.addr_info.map((a) => `${a.local}/${a.prefixlen}`);
+  }
+  return out;
+}
+
 /** Every topology link, seen from inside both containers: present, UP, right MTU, paired. */
 async function assertLinks(lab: Lab): Promise<void> {
   const topo = lab.topology!;
@@ -113,7 +124,7 @@ describe('lab @docker end-to-end', function () {
     await assertGone(lab);
   });
 
-  it('figure2: 16 nodes, 19 links up from inside; configs, read-only project and node program in place', async () => {
+  it('figure2: 16 nodes, 19 links up from inside; configs, read-only project and node program in place; pod1 reaches sg1 over its addressed link', async () => {
     const lab = open('topologies/figure2.yaml', 'f2');
     const r = await lab.deploy();
     console.log(`      figure2 deploy ${r.seconds} s ${JSON.stringify(r.phases)}`);
@@ -135,6 +146,25 @@ describe('lab @docker end-to-end', function () {
     const inspect = await lab.inspect();
     assert.equal(inspect.length, 16);
     assert.ok(inspect.every((n) => n.state === 'running' && n.interfaces.every((i) => i.state === 'UP' && i.mtu === 9000)));
+
+    // The pod address plan, looked at from inside: sg1 eth1 10.200.0.1/30, pod1 eth1 10.200.0.2/30.
+    assert.deepEqual(await ipv4Inside(lab, 'sg1'), { eth1: ['10.200.0.1/30'] }, 'only the pod link of sg1 is addressed');
+    assert.deepEqual(await ipv4Inside(lab, 'pod1'), { eth1: ['10.200.0.2/30'] });
+    assert.deepEqual(await ipv4Inside(lab, 'pod4'), { eth1: ['10.200.0.14/30'] });
+    assert.deepEqual(await ipv4Inside(lab, 'sr1'), {}, 'fabric links carry no IP');
+    const route = await run(lab, 'pod1', ['ip', '-j', 'route', 'show', 'default']);
+    assert.deepEqual((JSON.parse(route.out) as { gateway?: string; dev?: string }[]).map((r) => [r.gateway, r.dev]),
+      [['10.200.0.1', 'eth1']], "pod1's default route points at sg1");
+    const ping = await run(lab, 'pod1', ['ping', '-c1', '-W2', '10.200.0.1']);
+    assert.equal(ping.code, 0, ping.out);
+    const ifOf = (node: string, name: string) => inspect.find((n) => n.node === node)!.interfaces.find((i) => i.name === name)!;
+    assert.equal(ifOf('pod1', 'eth1').ipv4, '10.200.0.2/30', 'inspect reads the address from inside');
+    assert.equal(ifOf('sg1', 'eth1').ipv4, '10.200.0.1/30');
+    assert.equal(ifOf('sg1', 'eth3').ipv4, undefined);
+    const cli = spawnSync(join(PROJECT_DIR, 'lab'), ['inspect', '--lab', lab.name], { encoding: 'utf8', cwd: PROJECT_DIR });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /^NODE .* MTU +IPV4$/m);
+    assert.match(cli.stdout, /^sg1 .* eth1 -> pod1:eth1 +UP +9000 +10\.200\.0\.1\/30$/m);
 
     const d = await lab.destroy();
     console.log(`      figure2 destroy ${d.seconds} s`);
