@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { Lab, NodeImage, PROJECT_DIR } from '../lab/index.js';
+import { DEFAULT_DOCKER_SOCKET, DockerRuntime, FullNodeImage, IMAGE_KIND_FULL, IMAGE_KIND_RUNTIME, Lab, listDamcImages, mb, NodeImage, PROJECT_DIR, type DamcImageInfo, type Runtime } from '../lab/index.js';
 import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topology/index.js';
 import { isLabError } from '../util/errors.js';
 import { ctxOf, labForNode, labOf } from './common.js';
@@ -109,14 +109,20 @@ program.command('generate')
 
 addNodeCommands(program);
 
-const images = program.command('images').description('the node image');
+const images = program.command('images').description('the node images: damc-node (runtime) and damc-node-full (runtime + project)');
 images.command('build')
   .description('build the node image from this host\'s files (no registry)')
-  .option('--force', 'rebuild even when the image is up to date')
-  .action(async (o: { force?: boolean }, cmd: Command) => {
+  .option('--force', 'rebuild even when the image is up to date (with --with-project: the full image)')
+  .option('--with-project', 'also build damc-node-full:<tag>: the runtime image plus the built project at /opt/damc, to run a node without the repository')
+  .action(async (o: { force?: boolean; withProject?: boolean }, cmd: Command) => {
     const ctx = ctxOf(cmd);
     await ctx.runtime.ping();
     const img = new NodeImage(ctx.runtime, { imagesDir: join(PROJECT_DIR, 'images'), onEvent: ctx.onEvent });
+    if (o.withProject) {
+      const full = new FullNodeImage(ctx.runtime, { projectDir: PROJECT_DIR, imagesDir: join(PROJECT_DIR, 'images'), runtimeImage: img, socketPath: socketOf(ctx.runtime), onEvent: ctx.onEvent });
+      const r = await full.ensure(!!o.force);
+      return void process.stdout.write(r.built ? `${r.tag}\n` : `${r.tag} is up to date\n`);
+    }
     const tag = img.tag();
     if (await ctx.runtime.imageExists(tag)) {
       if (!o.force) return void process.stdout.write(`${tag} is up to date\n`);
@@ -124,6 +130,25 @@ images.command('build')
     }
     process.stdout.write(`${await img.build(tag)}\n`);
   });
+images.command('ls')
+  .description('the damc images on this machine: tag, size, what each is')
+  .action(async (_o: unknown, cmd: Command) => {
+    const ctx = ctxOf(cmd);
+    await ctx.runtime.ping();
+    const list = await listDamcImages(socketOf(ctx.runtime));
+    if (list.length === 0) return void process.stdout.write('no damc images; build one with: lab images build [--with-project]\n');
+    const what = (i: DamcImageInfo): string => i.kind === IMAGE_KIND_RUNTIME
+      ? 'runtime: node, tcpdump, ip, ping (deploy bind-mounts the project)'
+      : i.kind === IMAGE_KIND_FULL ? `runtime + project at /opt/damc (source ${i.labels['damc.source'] ?? '?'}, on ${i.labels['damc.base'] ?? '?'})` : i.kind;
+    const rows = list.map((i) => [i.tags.join(',') || `<dangling ${i.id}>`, mb(i.bytes), i.created.toISOString().slice(0, 16).replace('T', ' '), what(i)]);
+    const w = [0, 1, 2].map((c) => Math.max(...[['IMAGE', 'SIZE', 'CREATED'][c]!.length, ...rows.map((r) => r[c]!.length)]));
+    for (const r of [['IMAGE', 'SIZE', 'CREATED', 'WHAT'], ...rows]) process.stdout.write(r.map((v, c) => (c < 3 ? v.padEnd(w[c]!) : v)).join('  ') + '\n');
+  });
+
+/** The Docker socket of the context's runtime (the full image is built through the API). */
+function socketOf(runtime: Runtime): string {
+  return runtime instanceof DockerRuntime ? runtime.socketPath : DEFAULT_DOCKER_SOCKET;
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isLabError(e)) {

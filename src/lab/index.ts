@@ -5,6 +5,7 @@ export type { Runtime, ContainerSpec, ContainerInfo, ContainerState, ExecStreams
 export { DockerRuntime, DEFAULT_DOCKER_SOCKET } from './docker-runtime.js';
 export { FakeRuntime, FakeHostNet } from './fake-runtime.js';
 export { LinuxHostNet, type HostNet, type IpLink } from './host-net.js';
-export { NodeImage, NODE_IMAGE_REPO } from './node-image.js';
+export { NodeImage, NODE_IMAGE_REPO, IMAGE_LABEL, IMAGE_KIND_RUNTIME } from './node-image.js';
 export { planLinks, describeLink, type LinkPlan } from './link-plan.js';
 export { containerName, LABEL_LAB, LABEL_NODE, LABEL_KIND, LABEL_IFACES, LABEL_LABDIR, LABEL_TOPOLOGY } from './labels.js';
+export { FullNodeImage, FULL_IMAGE_REPO, IMAGE_KIND_FULL, listDamcImages, mb, type BuildFigures, type DamcImageInfo } from './full-node-image.js';

@@ -18,8 +18,9 @@ const execFileP = promisify(execFile);
 const RECIPE_VERSION = '2';
 export const NODE_IMAGE_REPO = 'damc-node';
 const ENTRY_IN_IMAGE = '/usr/local/bin/damc-entry';
-/** On every image this builds, so stale and dangling ones can be found and pruned. */
-const IMAGE_LABEL = 'damc.image';
+/** On every image this builds (value `node`), so stale and dangling ones can be found and pruned. */
+export const IMAGE_LABEL = 'damc.image';
+export const IMAGE_KIND_RUNTIME = 'node';
 
 export interface NodeImageOptions {
   /** Directory holding host-rootfs.txt and damc-entry (the project's images/). */
@@ -92,7 +93,7 @@ export class NodeImage {
             'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
             `ENTRYPOINT ["${ENTRY_IN_IMAGE}"]`,
             'CMD ["bash"]',
-            `LABEL ${IMAGE_LABEL}=node`,
+            `LABEL ${IMAGE_LABEL}=${IMAGE_KIND_RUNTIME}`,
             'WORKDIR /',
           ]),
           tarDone,
@@ -105,11 +106,18 @@ export class NodeImage {
       rmSync(root, { recursive: true, force: true });
     }
     this.opts.onEvent?.(`built ${tag} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // Older builds are stale by definition; ones a running lab still uses are kept by Docker.
-    for (const old of await this.runtime.imagesWithLabel(IMAGE_LABEL).catch(() => [])) {
-      if (!old.tags.includes(tag)) await this.runtime.removeImage(old.id).catch(() => undefined);
-    }
+    await this.prune(tag);
     return tag;
+  }
+
+  /**
+   * Removes runtime images other than `keep`: older builds are stale by definition. Docker keeps
+   * one a container still uses, or one a full image (damc-node-full) is built on, until that goes.
+   */
+  async prune(keep: string): Promise<void> {
+    for (const old of await this.runtime.imagesWithLabel(`${IMAGE_LABEL}=${IMAGE_KIND_RUNTIME}`).catch(() => [])) {
+      if (!old.tags.includes(keep)) await this.runtime.removeImage(old.id).catch(() => undefined);
+    }
   }
 }
 
