@@ -1,8 +1,9 @@
 /**
- * `lab fib|rib|lsdb|neighbors|counters <node>` and `lab ping <node> <name>`: the router's state
- * seen from the host. They talk to the router's control socket through the container's root
- * (/proc/<pid>/root/run/damc/control.sock), so a query costs no process in the node; the
- * answer is the same JSON the in-node tool prints (`node /opt/damc/dist/src/node/ctl.js fib`).
+ * Commands about one node: `lab restart <node>`; `lab fib|rib|lsdb|neighbors|counters <node>`
+ * and `lab ping <node> <name>`, the router's state seen from the host. Those talk to the
+ * router's control socket through the container's root (/proc/<pid>/root/run/damc/
+ * control.sock), so a query costs no process in the node; the answer is the same JSON the
+ * in-node tool prints (`node /opt/damc/dist/src/node/ctl.js fib`).
  */
 import type { Command } from 'commander';
 import { CONTROL_SOCKET } from '../node/config.js';
@@ -23,6 +24,18 @@ async function socketOf(cmd: Command, node: string, o: NodeOpts): Promise<string
 }
 
 export function addNodeCommands(program: Command): void {
+  program.command('restart')
+    .description('stop and start a node and plug its links back in (its veths die with the container)')
+    .argument('<node>', 'node name')
+    .option('--lab <name>', 'lab that holds the node')
+    .option('-t, --topology <file>', 'topology file of the lab that holds the node')
+    .action(async (node: string, o: NodeOpts, cmd: Command) => {
+      const lab = await labForNode(ctxOf(cmd), node, o);
+      const r = await lab.restart(node);
+      process.stdout.write(`restarted ${r.node} of lab ${r.lab}: ${r.links.length} links re-created in ${r.seconds.toFixed(2)} s` +
+        (r.skipped.length ? `; not re-created (peer not running): ${r.skipped.join(', ')}` : '') + '\n');
+    });
+
   for (const view of VIEW_NAMES) {
     program.command(view)
       .description(`a router's ${VIEW_HELP[view]}`)

@@ -41,8 +41,10 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
     },
     binds: [`${ctx.projectDir}:${PROJECT_MOUNT}:ro`, `${join(labDir, n.name, 'node.json')}:${NODE_CONFIG_PATH}:ro`, ...n.binds],
     capAdd: ['NET_ADMIN', 'NET_RAW'],
-    // Fabric links carry DAMC frames only: no IPv6 router solicitations or MLD on them.
-    sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' },
+    // Fabric links carry DAMC frames only: no IPv6 router solicitations or MLD on them. No
+    // node routes IPv4 either (dockerd turned forwarding on in the host, which namespaces
+    // inherit): pod traffic crosses the lab as DAMC packets or not at all.
+    sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1', 'net.ipv4.ip_forward': '0' },
   };
 }
 
@@ -73,9 +75,12 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
   if (existing.length > 0) {
     const up = new Set(existing.filter((c) => c.state === 'running').map((c) => c.labels[LABEL_NODE]));
     if (existing.length === nodes.length && nodes.every((n) => up.has(n.name))) return report(true, undefined);
+    const stopped = existing.length === nodes.length ? nodes.filter((n) => !up.has(n.name)).map((n) => n.name) : [];
     throw new LabError('LAB_PARTIAL',
       `lab ${topo.name} is partly there: ${existing.length} container(s), ${up.size} running, of ${nodes.length} nodes`,
-      `remove it with \`./lab destroy --lab ${topo.name}\`, then deploy again`);
+      stopped.length
+        ? `bring the stopped node(s) back with their links: ${stopped.map((n) => `\`./lab restart --lab ${topo.name} ${n}\``).join(', ')}`
+        : `remove it with \`./lab destroy --lab ${topo.name}\`, then deploy again`);
   }
 
   const image = nodes.some((n) => !n.image) ? await ctx.image.ensure() : undefined;
@@ -149,7 +154,7 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
 }
 
 /** Carrier follows admin-up within milliseconds; deploy returns only once every end says UP. */
-async function waitUp(ctx: LabContext, n: ResolvedNode, pid: number, timeoutMs = 5000): Promise<void> {
+export async function waitUp(ctx: LabContext, n: ResolvedNode, pid: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const states = await Promise.all(n.interfaces.map((i) => ctx.net.operstate(pid, i.name)));

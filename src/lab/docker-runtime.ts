@@ -101,6 +101,15 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  async stop(id: string, timeoutS: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: timeoutS });
+    } catch (e) {
+      if ((e as DockerErr).statusCode === 304) return; // already stopped
+      throw this.wrap(e, `stop container ${id.slice(0, 12)}`);
+    }
+  }
+
   async inspect(id: string): Promise<ContainerInfo> {
     try {
       const i = await this.docker.getContainer(id).inspect();

@@ -58,6 +58,12 @@ export class FakeRuntime implements Runtime {
     c.info.pid = this.nextPid++;
   }
 
+  async stop(id: string): Promise<void> {
+    const c = this.get(id);
+    c.info.state = 'exited';
+    c.info.pid = 0;
+  }
+
   async inspect(id: string): Promise<ContainerInfo> {
     return { ...this.get(id).info };
   }

@@ -3,12 +3,13 @@
  * Only deploy needs the topology; destroy, inspect and exec find containers by label, so they
  * work after the lab directory is gone or a deploy was killed half-way.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTopology, type ResolvedTopology } from '../topology/index.js';
 import { LabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
 import { deploy } from './deploy.js';
+import { restartNode, type RestartReport } from './restart.js';
 import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
@@ -50,6 +51,20 @@ export class Lab {
       throw new LabError('TOPOLOGY_REQUIRED', `lab ${this.name} was opened without a topology`, 'deploy from a topology file: ./lab deploy <file>');
     }
     return deploy(this.topology, this.ctx, () => this.removeContainers());
+  }
+
+  /**
+   * Stops and starts one node and plugs its links back in (a container's veths die with it).
+   * The topology is the one this lab was opened with, else the copy deploy kept in the lab
+   * directory.
+   */
+  async restart(node: string): Promise<RestartReport> {
+    const kept = join(this.dir, 'topology.yaml');
+    const topo = this.topology ?? (existsSync(kept) ? loadTopology(kept, { name: this.name }) : undefined);
+    if (!topo) {
+      throw new LabError('TOPOLOGY_REQUIRED', `lab ${this.name} has no topology copy in ${this.dir}`, 'name the topology file: ./lab restart -t <file> <node>');
+    }
+    return restartNode(topo, this.ctx, node);
   }
 
   async destroy(): Promise<DestroyReport> {

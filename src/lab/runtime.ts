@@ -53,6 +53,8 @@ export interface Runtime {
   removeImage(ref: string): Promise<void>;
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;
+  /** Stops a running container (SIGTERM, then SIGKILL after timeoutS); a stopped one is not an error. */
+  stop(id: string, timeoutS: number): Promise<void>;
   inspect(id: string): Promise<ContainerInfo>;
   /** Containers (running or not) carrying every given label; a value of `true` matches any value. */
   list(labels: Record<string, string | true>): Promise<ContainerInfo[]>;

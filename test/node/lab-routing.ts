@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { LinuxHostNet, planLinks, type Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import { CONTROL_SOCKET, type NodeConfig, type NodeKind } from '../../src/node/config.js';
 import { controlRequest } from '../../src/node/control-client.js';
 import { expectedFibs, type FibEntry } from './expect-fib.js';
@@ -135,23 +135,6 @@ export async function silence(pid: number, iface: string, on: boolean): Promise<
   } else {
     await inNetns(pid, ['nft', 'delete', 'table', 'netdev', table]);
   }
-}
-
-/** After `docker start` of a killed node: its veths died with its namespace; plug them in again as deploy does. */
-export async function replug(lab: Lab, node: string): Promise<void> {
-  const topo = lab.topology!;
-  forgetPid(lab, node);
-  const pids = new Map<string, number>();
-  for (const n of topo.nodes.keys()) pids.set(n, await pidOf(lab, n));
-  const plan = planLinks(topo, (n) => pids.get(n)!);
-  const net = new LinuxHostNet();
-  const mine = plan.links.map((l, i) => [l, plan.hostLines[i]!] as const).filter(([l]) => l.a.node.name === node || l.b.node.name === node);
-  await net.batch(mine.map(([, line]) => line));
-  for (const [l] of mine) {
-    await net.batchIn(pids.get(l.a.node.name)!, [`link set ${l.a.name} up`]);
-    await net.batchIn(pids.get(l.b.node.name)!, [`link set ${l.b.name} up`]);
-  }
-  await net.batchIn(pids.get(node)!, ['link set lo up']);
 }
 
 export { expectedFibs, type FibEntry };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab, PROJECT_DIR } from '../../src/lab/index.js';
 import {
-  configsFromYaml, ctlExec, ctlJson, exec, forgetPid, expectedFibs, pidOf, replug, routers, run, silence, waitFibs, type FibEntry,
+  configsFromYaml, ctlExec, ctlJson, exec, forgetPid, expectedFibs, pidOf, routers, run, silence, waitFibs, type FibEntry,
 } from './lab-routing.js';
 
 describe('routing @docker figure2', function () {
@@ -113,9 +113,10 @@ describe('routing @docker figure2', function () {
   });
 
   it('restart: the SR rejoins and its new LSAs are accepted', async () => {
-    await exec('docker', ['start', `damc-${lab.name}-sr3`]);
+    // What a person types: the lab restarts the container and plugs its links back in.
+    const r = await exec(join(PROJECT_DIR, 'lab'), ['restart', 'sr3', '--lab', lab.name]);
+    assert.match(r.stdout, /restarted sr3 of lab t-rt-\d+: 5 links re-created/);
     forgetPid(lab, 'sr3');
-    await replug(lab, 'sr3');
     await waitFibs(lab, want(), 20_000);
     const lsdb = (await ctlJson<{ origin: string; kind: string; seq: string }[]>(lab, 'sg1', 'lsdb'))!;
     assert.ok(BigInt(lsdb.find((e) => e.origin === 'sr3' && e.kind === 'adjacency')!.seq) > sr3SeqBefore);
