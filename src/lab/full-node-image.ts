@@ -28,6 +28,8 @@ export const IMAGE_KIND_FULL = 'node-full';
 const RECIPE = 'full.Dockerfile';
 /** Where the loader looks for the addon: dist/src/face/ + ../../../src/face/native/build/Release/. */
 const ADDON_DIR = 'src/face/native/build/Release';
+/** npm's record of the installed tree (the staged copy's is rewritten by the prune). */
+const INSTALLED_LOCK = 'node_modules/.package-lock.json';
 
 export interface FullNodeImageOptions {
   /** The built repository (package.json, dist/, node_modules/, the addon). */
@@ -61,7 +63,7 @@ export class FullNodeImage {
   /** Project files copied as they are (paths relative to the project), sorted. */
   private projectFiles(): string[] {
     const p = this.opts.projectDir;
-    const need = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'dist/src'];
+    const need = ['package.json', 'package-lock.json', INSTALLED_LOCK, 'dist/src'];
     for (const f of need) {
       if (!existsSync(join(p, f))) {
         throw stepError('collect', `${join(p, f)} is missing`, f.startsWith('dist') || f.startsWith('node_modules') ? 'build the project first: npm ci && npm run build' : 'run it from the repository', undefined);
@@ -83,9 +85,14 @@ export class FullNodeImage {
 
   /** The tag the current project and runtime produce (reads ~1 MB: the compiled JS and the addon). */
   tag(runtimeTag = this.opts.runtimeImage.tag()): string {
-    const h = createHash('sha256').update(this.recipe()).update(`\0${runtimeTag}\0`);
     const p = this.opts.projectDir;
-    for (const f of [...this.projectFiles(), 'node_modules/.package-lock.json']) h.update(`${f}\0`).update(readFileSync(join(p, f))).update('\0');
+    return this.hash(runtimeTag, p, this.projectFiles(), readFileSync(join(p, INSTALLED_LOCK)));
+  }
+
+  private hash(runtimeTag: string, root: string, files: string[], installedLock: Buffer): string {
+    const h = createHash('sha256').update(this.recipe()).update(`\0${runtimeTag}\0`);
+    for (const f of files) h.update(`${f}\0`).update(readFileSync(join(root, f))).update('\0');
+    h.update(`${INSTALLED_LOCK}\0`).update(installedLock).update('\0');
     return `${FULL_IMAGE_REPO}:${h.digest('hex').slice(0, 12)}`;
   }
 
@@ -94,15 +101,17 @@ export class FullNodeImage {
     const base = await this.opts.runtimeImage.ensure();
     const tag = this.tag(base);
     if (!force && (await this.runtime.imageExists(tag))) return { tag };
-    return { tag, built: await this.build(base, tag, force) };
+    const built = await this.build(base, tag, force);
+    return { tag: built.tag, built };
   }
 
-  private async build(base: string, tag: string, force: boolean): Promise<BuildFigures> {
+  private async build(base: string, wanted: string, force: boolean): Promise<BuildFigures> {
     const t0 = Date.now();
-    this.opts.onEvent?.(`building ${tag} FROM ${base}: the runtime plus the built project at /opt/damc (no registry)`);
+    this.opts.onEvent?.(`building ${wanted} FROM ${base}: the runtime plus the built project at /opt/damc (no registry)`);
     const dir = mkdtempSync(join(tmpdir(), 'damc-full-'));
     try {
-      const removedDevPackages = await this.stage(dir);
+      const { removedDevPackages, tag } = await this.stage(dir, base);
+      if (tag !== wanted) this.opts.onEvent?.(`the project changed while it was copied (a build running?); the copy is ${tag}`);
       const stageSeconds = (Date.now() - t0) / 1000;
       await this.dockerBuild(dir, tag, { BASE: base, SOURCE: await gitSource(this.opts.projectDir) }, force);
       const bytes = (await this.docker.getImage(tag).inspect()).Size;
@@ -117,12 +126,17 @@ export class FullNodeImage {
     }
   }
 
-  /** Fills <dir>/project and <dir>/Dockerfile; returns how many dev packages the prune removed. */
-  private async stage(dir: string): Promise<number> {
+  /**
+   * Fills <dir>/project and <dir>/Dockerfile; returns how many dev packages the prune removed and
+   * the tag of what was copied (so the tag names the content even if a build ran meanwhile).
+   */
+  private async stage(dir: string, base: string): Promise<{ removedDevPackages: number; tag: string }> {
     const src = this.opts.projectDir;
     const dst = join(dir, 'project');
+    const files = this.projectFiles();
+    const installedLock = readFileSync(join(src, INSTALLED_LOCK));
     try {
-      for (const f of this.projectFiles()) {
+      for (const f of files) {
         mkdirSync(dirname(join(dst, f)), { recursive: true });
         copyFileSync(join(src, f), join(dst, f));
       }
@@ -146,7 +160,7 @@ export class FullNodeImage {
       const p = join(dst, 'node_modules', d);
       if (d.startsWith('@') && readdirSync(p).length === 0) rmdirSync(p);
     }
-    return Number(/removed (\d+) package/.exec(out)?.[1] ?? 0);
+    return { removedDevPackages: Number(/removed (\d+) package/.exec(out)?.[1] ?? 0), tag: this.hash(base, dst, files, installedLock) };
   }
 
   private async dockerBuild(dir: string, tag: string, buildargs: Record<string, string>, nocache: boolean): Promise<void> {
