@@ -42,6 +42,11 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
   };
 }
 
+/** At debug level, a sub-millisecond wall-clock stamp (ms since the epoch) for per-hop timelines. */
+function hr(log: Logger): { t?: number } {
+  return log.isLevelEnabled('debug') ? { t: Number((performance.timeOrigin + performance.now()).toFixed(3)) } : {};
+}
+
 export class RouterNode {
   readonly host: RouterHost;
   readonly views: Views;
@@ -123,20 +128,23 @@ export class RouterNode {
     const node = (n: Name) => this.cfg.routerNodes[n.key] ?? n.key;
     switch (e.type) {
       case 'adjacency':
-        log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
+        log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason, ...hr(log) }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
         break;
       case 'spf':
-        (e.fibChanges > 0 ? log.info.bind(log) : log.debug.bind(log))({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
+        (e.fibChanges > 0 ? log.info.bind(log) : log.debug.bind(log))({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), waitedMs: e.waitedMs, ...hr(log), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
           e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : 'spf run: fib unchanged');
         break;
       case 'originate':
-        log.debug({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS }, 'lsa originated');
+        log.debug({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS, ...hr(log) }, 'lsa originated');
         break;
       case 'lsa-drop': {
         const f = e.reason === 'older sequence number' ? log.debug.bind(log) : log.warn.bind(log);
         f({ event: 'lsa-drop', reason: e.reason, iface: e.iface, origin: e.origin.key, kind: e.kind, seq: e.seq.toString() }, `lsa dropped: ${e.reason}`);
         break;
       }
+      case 'lsa-rx':
+        if (log.isLevelEnabled('debug')) log.debug({ event: 'lsa-rx', iface: e.iface, origin: node(e.origin), kind: e.kind, seq: e.seq.toString(), ...hr(log) }, 'lsa received');
+        break;
       case 'data-drop':
         log.debug({ event: 'data-drop', reason: e.reason, name: e.name.key, iface: e.iface }, `packet dropped: ${e.reason}`);
     }

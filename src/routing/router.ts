@@ -246,6 +246,7 @@ export class RouterCore {
         this.ack(iface, h);
         for (const a of from) a.acked(h);
         this.flood(lsa, iface);
+        this.o.onEvent?.({ type: 'lsa-rx', iface, origin: lsa.origin, kind: lsa.kind, seq: lsa.seq });
         // SPF runs from tick(), i.e. after the flood has left: a hop's SPF must not delay the next hop.
         this.spf.request(this.now());
         return;
@@ -402,6 +403,7 @@ export class RouterCore {
   private runSpfIfDue(): void {
     const now = this.now();
     if (!this.spf.due(now)) return;
+    const waitedMs = now - this.spf.requestedAt;
     this.spf.ran(now);
     const t0 = performance.now();
     const entries = this.lsdb.all().map((e) => e.lsa);
@@ -416,7 +418,7 @@ export class RouterCore {
     this.ribEntries = rib;
     this.fibTrie = fib;
     this.counters.spfRuns++;
-    this.o.onEvent?.({ type: 'spf', durationMs: performance.now() - t0, routes: rib.length, routers: distances.size, fibChanges });
+    this.o.onEvent?.({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: rib.length, routers: distances.size, fibChanges });
   }
 
   /** Runs a pending SPF now, whatever the throttle says (tools and tests that want the answer). */

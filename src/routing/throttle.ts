@@ -6,6 +6,8 @@
  */
 export class Throttle {
   pending = false;
+  /** When the pending run was first asked for. */
+  requestedAt = Infinity;
   private lastRun = -Infinity;
   private hold: number;
   private dueAt = Infinity;
@@ -17,6 +19,7 @@ export class Throttle {
   request(now: number): void {
     if (this.pending) return;
     this.pending = true;
+    this.requestedAt = now;
     if (now - this.lastRun >= 2 * this.maxHoldMs) this.hold = this.initialHoldMs; // quiet: be quick again
     this.dueAt = Math.max(now, this.lastRun + this.hold);
   }
@@ -35,6 +38,7 @@ export class Throttle {
     else if (gap <= 2 * this.hold) this.hold = Math.min(this.maxHoldMs, this.hold * 2);
     this.lastRun = now;
     this.pending = false;
+    this.requestedAt = Infinity;
     this.dueAt = Infinity;
   }
 

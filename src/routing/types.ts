@@ -32,7 +32,10 @@ export interface LsaCrypto {
 
 export type RouterEvent =
   | { type: 'adjacency'; iface: string; neighbor: Name; up: boolean; reason: string }
-  | { type: 'spf'; durationMs: number; routes: number; routers: number; fibChanges: number }
+  /** waitedMs: from the first change that asked for this run to the run (throttle + scheduling). */
+  | { type: 'spf'; durationMs: number; waitedMs: number; routes: number; routers: number; fibChanges: number }
+  /** A new LSA (or flush) installed and flooded on; for per-hop timelines at debug level. */
+  | { type: 'lsa-rx'; iface: string; origin: Name; kind: LsaKind; seq: bigint }
   | { type: 'originate'; kind: LsaKind; seq: bigint; lifetimeS: number }
   | { type: 'lsa-drop'; reason: string; iface: string; origin: Name; kind: LsaKind; seq: bigint }
   | { type: 'data-drop'; reason: string; name: Name; iface: string | undefined };
