@@ -7,4 +7,6 @@ export const realScheduler: Scheduler = {
     const t = setTimeout(fn, delayMs);
     return { cancel: () => clearTimeout(t) };
   },
+  // Same event-loop turn, after the I/O callback and the face flushes it queued (FIFO).
+  soon: (fn: () => void) => void setImmediate(fn),
 };

@@ -7,6 +7,7 @@
 import type { Face, LinkWatcher } from '../face/face.js';
 import type { Scheduler, Timer } from '../routing/clock.js';
 import { RouterCore, type RouterCoreOptions } from '../routing/router.js';
+import type { RouterEvent } from '../routing/types.js';
 import { encode, tryDecode } from '../wire/index.js';
 
 export interface RouterHostOptions extends Omit<RouterCoreOptions, 'send' | 'clock' | 'interfaces'> {
@@ -24,6 +25,10 @@ export class RouterHost {
   private timer: Timer | undefined;
   private timerAt = Infinity;
   private running = false;
+  private soonPending = false;
+  /** Core reports held while its work runs (see step()). */
+  private holding = false;
+  private held: RouterEvent[] = [];
   encodeErrors = 0;
   private readonly lsaBytes = new WeakMap<object, Uint8Array>();
 
@@ -31,6 +36,10 @@ export class RouterHost {
     for (const f of o.faces) this.faces.set(f.ifname, f);
     this.core = new RouterCore({
       ...o,
+      onEvent: (e) => {
+        if (this.holding) this.held.push(e);
+        else this.o.onEvent?.(e);
+      },
       clock: o.scheduler,
       interfaces: o.faces.map((f) => ({ name: f.ifname, cost: o.costs[f.ifname] ?? 1 })),
       send: (iface, msg) => {
@@ -61,11 +70,41 @@ export class RouterHost {
         this.core.counters.decodeErrors++;
         return;
       }
-      this.core.receive(f.ifname, r.message);
-      // Control messages may bring deadlines closer; data packets never do (keep them cheap).
+      // Data packets never bring deadlines closer nor report anything (keep them cheap).
       const t = r.message.type;
-      if (t !== 'request' && t !== 'response' && t !== 'nack') this.reschedule();
+      if (t === 'request' || t === 'response' || t === 'nack') return this.core.receive(f.ifname, r.message);
+      this.step(() => this.core.receive(f.ifname, r.message));
+      this.reschedule();
     });
+  }
+
+  /**
+   * Runs one piece of core work; if it reported something (a log line to write), the frames
+   * it queued go to the kernel first, then the reports: a log write wakes the container's log
+   * reader, which can take this process's CPU for milliseconds on a busy machine, and the
+   * flood must not wait behind that. Then a due SPF, after the frames, before the reports.
+   */
+  private step(work: () => void, spf = false): void {
+    this.holding = true;
+    try {
+      work();
+    } finally {
+      this.holding = false;
+    }
+    if (this.held.length > 0 || spf) this.flushFaces();
+    if (spf) this.core.runDueSpf();
+    const events = this.held;
+    if (events.length === 0) return;
+    this.held = [];
+    for (const e of events) this.o.onEvent?.(e);
+  }
+
+  private flushFaces(): void {
+    for (const f of this.faces.values()) (f as Face & { flush?: () => void }).flush?.();
+  }
+
+  private tickNow(): void {
+    this.step(() => this.core.tick(false), true);
   }
 
   /** Swaps in a new face for an interface that was deleted and created again (a neighbor's container restarted). */
@@ -81,12 +120,15 @@ export class RouterHost {
   start(): void {
     this.running = true;
     for (const f of this.faces.values()) this.attach(f);
-    this.o.watcher?.onChange((ifname, up) => {
-      if (!this.running) return;
-      this.core.linkChange(ifname, up);
-      this.reschedule();
-    });
-    this.core.start();
+    this.o.watcher?.onChange((ifname, up) => this.linkChange(ifname, up));
+    this.step(() => this.core.start());
+    this.reschedule();
+  }
+
+  /** Carrier change of an interface (from the watcher, or found at start). */
+  linkChange(ifname: string, up: boolean): void {
+    if (!this.running) return;
+    this.step(() => this.core.linkChange(ifname, up));
     this.reschedule();
   }
 
@@ -94,12 +136,32 @@ export class RouterHost {
    * Sleeps until the core's next deadline (hello, dead neighbor, retransmission, SPF hold,
    * refresh, expiry) rather than ticking at a fixed rate: a quiet router wakes ~10 times a
    * second, which matters with 50 routers on two cores. `tickMs` is the finest granularity.
+   *
+   * Work due at once (the SPF a new LSA asks for when quiet, an origination, hellos on carrier
+   * up) runs in this same event-loop turn instead, right after the frames the input queued have
+   * gone to the kernel: a timer, however short, means sleeping and then waiting in the kernel's
+   * run queue a second time, which with 50 routers on 2 cores was 10–25 ms per router during a
+   * flood. Only once per input: what that tick cannot clear (a held origination) waits for the timer.
    */
-  reschedule(): void {
+  reschedule(afterSoonTick = false): void {
     if (!this.running) return;
     const now = this.o.scheduler.now();
+    const next = this.core.nextWakeup();
+    if (next <= now && !afterSoonTick) {
+      if (this.soonPending) return;
+      this.soonPending = true;
+      const run = () => {
+        this.soonPending = false;
+        if (!this.running) return;
+        this.tickNow();
+        this.reschedule(true);
+      };
+      if (this.o.scheduler.soon) this.o.scheduler.soon(run);
+      else this.o.scheduler.after(0, run);
+      return;
+    }
     const gran = this.o.tickMs ?? 1;
-    const at = Math.max(this.core.nextWakeup(), now + gran);
+    const at = Math.max(next, now + gran);
     if (at === Infinity || at >= this.timerAt) return;
     this.timer?.cancel();
     this.timerAt = at;
@@ -107,8 +169,8 @@ export class RouterHost {
       this.timer = undefined;
       this.timerAt = Infinity;
       if (!this.running) return;
-      this.core.tick();
-      this.reschedule();
+      this.tickNow();
+      this.reschedule(true);
     });
   }
 

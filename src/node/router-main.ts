@@ -57,7 +57,7 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     faces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET,
   });
   await node.start();
-  for (const n of names) if (!interfaceState(n).up) node.host.core.linkChange(n, false);
+  for (const n of names) if (!interfaceState(n).up) node.host.linkChange(n, false);
   const stop = () => {
     node.stop();
     // Give the flush frames one event-loop turn to leave, then go.

@@ -97,7 +97,11 @@ export class RouterCore {
 
   // ---------- time ----------
 
-  tick(): void {
+  /**
+   * Does whatever is due. `withSpf = false` leaves a due SPF for `runDueSpf()`, so a driver can
+   * push the frames this tick queued (a flood) to the kernel first.
+   */
+  tick(withSpf = true): void {
     if (!this.started) return;
     const now = this.now();
     const t = this.o.timers;
@@ -126,7 +130,11 @@ export class RouterCore {
         this.spf.request(now);
       }
     }
-    this.runSpfIfDue();
+    if (withSpf) this.runSpfIfDue();
+  }
+
+  runDueSpf(): void {
+    if (this.started) this.runSpfIfDue();
   }
 
   /** When tick() next has something to do (absolute ms): drivers sleep until then. */
@@ -145,13 +153,16 @@ export class RouterCore {
     return t;
   }
 
+  /**
+   * Carrier change. What it makes due (hellos on up; on down the new LSA is flooded at once,
+   * then SPF) is left to the driver's next tick(), so the flood leaves before SPF runs.
+   */
   linkChange(iface: string, up: boolean): void {
     const i = this.ifaces.get(iface);
     if (!i || i.up === up) return;
     i.up = up;
     if (up) i.nextHelloAt = 0;
     else this.neighborChanges(this.nbrs.dropInterface(iface, 'carrier down'));
-    this.tick();
   }
 
   // ---------- input ----------
@@ -298,9 +309,11 @@ export class RouterCore {
         this.sendHello(n.iface);
         this.sendSummary(a);
       } else this.adjs.delete(k);
-      this.o.onEvent?.({ type: 'adjacency', iface: n.iface, neighbor: n.router, up: ch.up, reason: ch.reason });
     }
+    // The new LSA first, the report after: a report may be a log write, which wakes the
+    // container's log reader and can cost this process the CPU before the flood has left.
     this.originate('adjacency');
+    for (const { neighbor: n, up, reason } of changes) this.o.onEvent?.({ type: 'adjacency', iface: n.iface, neighbor: n.router, up, reason });
   }
 
   private adjsOn(iface: string): Adjacency[] {
