@@ -24,11 +24,13 @@ export class Adjacency {
     this.unacked.set(lsaKey(lsa.kind, lsa.origin), { lsa, sentAt: now });
   }
 
-  /** An ack (or the same or a newer copy from the neighbor) covers what we sent. */
-  acked(h: LsaHeader): void {
+  /** An ack (or the same or a newer copy from the neighbor) covers what we sent; true if it did. */
+  acked(h: LsaHeader): boolean {
     const k = lsaKey(h.kind, h.origin);
     const u = this.unacked.get(k);
-    if (u && u.lsa.seq <= h.seq) this.unacked.delete(k);
+    if (!u || u.lsa.seq > h.seq) return false;
+    this.unacked.delete(k);
+    return true;
   }
 
   received(h: LsaHeader): void {

@@ -261,11 +261,17 @@ export class RouterCore {
         // SPF runs from tick(), i.e. after the flood has left: a hop's SPF must not delay the next hop.
         this.spf.request(this.now());
         return;
-      case 'duplicate':
+      case 'duplicate': {
         c.lsaDuplicate++;
-        this.ack(iface, h);
-        for (const a of from) a.acked(h);
+        // An implied ack (OSPF's rule): we sent the neighbor this very LSA and wait for its ack,
+        // so its copy acks ours, and ours (or our retransmission) acks its copy. In a mesh most
+        // copies cross like this; an explicit ack for each would be one more frame and one more
+        // wakeup per copy while the flood is still spreading.
+        let implied = false;
+        for (const a of from) implied = a.acked(h) || implied;
+        if (!implied) this.ack(iface, h);
         return;
+      }
       case 'older':
         drop('older sequence number', 'lsaDropOlder');
         if (r.current) for (const a of from) this.sendReliably(a, r.current);
