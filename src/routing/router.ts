@@ -105,7 +105,15 @@ export class RouterCore {
     if (!this.started) return;
     const now = this.now();
     const t = this.o.timers;
-    for (const [name, i] of this.ifaces) if (i.up && now >= i.nextHelloAt) this.sendHello(name);
+    // When one interface's Hello is due, those due within half an interval go too: after one
+    // round all of a router's Hellos leave in one wakeup instead of one per interface (early
+    // Hellos are harmless; on 2 cores shared by 50 routers every wakeup costs ~0.3 ms).
+    let helloDue = false;
+    for (const i of this.ifaces.values()) if (i.up && now >= i.nextHelloAt) helloDue = true;
+    if (helloDue) {
+      const soon = now + t.helloIntervalMs / 2;
+      for (const [name, i] of this.ifaces) if (i.up && soon >= i.nextHelloAt) this.sendHello(name);
+    }
     this.neighborChanges(this.nbrs.expire(now));
     for (const a of this.adjs.values()) {
       for (const lsa of a.dueRetransmits(now, t.rxmtIntervalMs)) {
