@@ -38,7 +38,10 @@ export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
 export function routerTimers(t: NodeConfig['timers']): RouterTimers {
   return {
     ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs),
-    spfInitialHoldMs: 10, spfMaxHoldMs: 500, lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000, ackDelayMs: 10,
+    spfInitialHoldMs: 10, spfMaxHoldMs: 500, lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
+    // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
+    // batch): a delay would cost every router one more wakeup while a flood spreads.
+    ackDelayMs: 0,
   };
 }
 

@@ -357,7 +357,7 @@ export class RouterCore {
     }
   }
 
-  /** Acks wait ackDelayMs to share one frame with the others of a burst. */
+  /** Acks wait ackDelayMs (0: until the driver's next tick, the end of this turn) to share one frame with the others of a burst. */
   private ack(iface: string, h: LsaHeader): void {
     let p = this.pendingAcks.get(iface);
     if (!p) this.pendingAcks.set(iface, (p = { due: this.now() + this.o.timers.ackDelayMs, acks: [] }));
