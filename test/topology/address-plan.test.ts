@@ -5,25 +5,12 @@ import IPCIDR from 'ip-cidr';
 import { PROJECT_DIR } from '../../src/lab/index.js';
 import { buildNodeConfigs, parseTopology, resolveTopology, type AddressPlan } from '../../src/topology/index.js';
 import { LabError } from '../../src/util/errors.js';
+import { rejects, resolveText } from './rejects.js';
 
 const figure2Text = readFileSync(join(PROJECT_DIR, 'topologies/figure2.yaml'), 'utf8');
-const resolveText = (text: string) => resolveTopology(parseTopology(text, 't.yaml'));
-
 /** figure2 with an `addressing:` block put in front. */
 const figure2With = (addressing: string) => resolveText(`addressing: ${addressing}\n${figure2Text}`);
 
-function rejects(fn: () => unknown, code: string, ...fragments: string[]): LabError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof LabError, `expected LabError ${code}, got ${String(err)}`);
-  assert.equal(err.code, code, err.describe());
-  for (const f of fragments) assert.ok(err.describe().includes(f), `'${f}' not in: ${err.describe()}`);
-  return err;
-}
 
 /** `n` pods, each behind its own SG, listed in the YAML in the given order. */
 function podsTopology(names: string[], addressing = ''): string {

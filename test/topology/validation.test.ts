@@ -4,24 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kindNames, loadTopology, parseTopology, resolveTopology } from '../../src/topology/index.js';
 import { LabError } from '../../src/util/errors.js';
+import { rejects, resolveText } from './rejects.js';
 
-function resolveText(text: string) {
-  return resolveTopology(parseTopology(text, 't.yaml'));
-}
-
-/** Asserts a LabError with this code whose message (and hint) contain every fragment. */
-function rejects(fn: () => unknown, code: string, ...fragments: string[]): LabError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof LabError, `expected LabError ${code}, got ${String(err)}`);
-  assert.equal(err.code, code, err.describe());
-  for (const f of fragments) assert.ok(err.describe().includes(f), `'${f}' not in: ${err.describe()}`);
-  return err;
-}
 
 const two = (links: string) => `
 name: t
