@@ -7,6 +7,38 @@
 
 #include "psock.h"
 
+/* Counts a batch and opens the buffer JS will get: [u32 offset, u32 length] x count, then the
+ * frames. NULL (scope already closed) when V8 could not allocate it. */
+static uint8_t *batch_open(psock *s, uint32_t count, size_t bytes, napi_handle_scope *scope, napi_value *ab) {
+  s->rx_frames += count;
+  s->rx_bytes += bytes;
+  napi_open_handle_scope(s->env, scope);
+  void *data;
+  if (napi_create_arraybuffer(s->env, (size_t)count * 8 + bytes, &data, ab) != napi_ok) {
+    napi_close_handle_scope(s->env, *scope);
+    return NULL;
+  }
+  return data;
+}
+
+/* Copies frame k into the batch at *off and records it in the index. */
+static void batch_put(uint8_t *data, uint32_t k, uint32_t *off, const void *frame, uint32_t len) {
+  uint32_t *index = (uint32_t *)data;
+  memcpy(data + *off, frame, len);
+  index[k * 2] = *off;
+  index[k * 2 + 1] = len;
+  *off += len;
+}
+
+/* One JS call for the whole batch. */
+static void batch_deliver(psock *s, uint32_t count, napi_value ab, napi_handle_scope scope) {
+  napi_value argv[2];
+  argv[0] = ab;
+  napi_create_uint32(s->env, count, &argv[1]);
+  call_js_from_uv(s->env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+  napi_close_handle_scope(s->env, scope);
+}
+
 static void deliver(psock *s, int n) {
   uint32_t count = 0, bytes = 0;
   for (int i = 0; i < n; i++) {
@@ -23,33 +55,16 @@ static void deliver(psock *s, int n) {
     }
   }
   if (count == 0) return;
-  s->rx_frames += count;
-  s->rx_bytes += bytes;
-  napi_env env = s->env;
   napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
-  void *data;
-  napi_value ab, argv[2];
-  size_t head = (size_t)count * 8;
-  if (napi_create_arraybuffer(env, head + bytes, &data, &ab) == napi_ok) {
-    uint32_t *index = data;
-    uint8_t *out = (uint8_t *)data + head;
-    uint32_t off = head, k = 0;
-    for (int i = 0; i < n; i++) {
-      uint32_t len = s->rmsg[i].msg_len;
-      if (len == 0) continue;
-      memcpy(out, s->riov[i].iov_base, len);
-      index[k * 2] = off;
-      index[k * 2 + 1] = len;
-      out += len;
-      off += len;
-      k++;
-    }
-    argv[0] = ab;
-    napi_create_uint32(env, count, &argv[1]);
-    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
+  napi_value ab;
+  uint8_t *data = batch_open(s, count, bytes, &scope, &ab);
+  if (!data) return;
+  uint32_t off = count * 8, k = 0;
+  for (int i = 0; i < n; i++) {
+    if (s->rmsg[i].msg_len == 0) continue;
+    batch_put(data, k++, &off, s->riov[i].iov_base, s->rmsg[i].msg_len);
   }
-  napi_close_handle_scope(env, scope);
+  batch_deliver(s, count, ab, scope);
 }
 
 void psock_receive(psock *s) {
@@ -86,37 +101,24 @@ void psock_receive_ring(psock *s) {
       else { count++; bytes += h->tp_snaplen; }
     }
     if (count == 0) { rx_ring_release(&s->ring); continue; }
-    s->rx_frames += count;
-    s->rx_bytes += bytes;
-    napi_env env = s->env;
     napi_handle_scope scope;
-    napi_open_handle_scope(env, &scope);
-    void *data;
-    napi_value ab, argv[2];
-    size_t head = (size_t)count * 8;
-    if (napi_create_arraybuffer(env, head + bytes, &data, &ab) != napi_ok) {
+    napi_value ab;
+    uint8_t *data = batch_open(s, count, bytes, &scope, &ab);
+    if (!data) {
       rx_ring_release(&s->ring);
-      napi_close_handle_scope(env, scope);
       return;
     }
-    uint32_t *index = data, off = head, k = 0;
+    uint32_t off = count * 8, k = 0;
     p = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
     for (uint32_t i = 0; i < n; i++, p += ((struct tpacket3_hdr *)p)->tp_next_offset) {
       struct tpacket3_hdr *h = (void *)p;
       struct sockaddr_ll *sll = (void *)(p + TPACKET_ALIGN(sizeof *h));
       if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN || sll->sll_pkttype == PACKET_OUTGOING)
         continue;
-      memcpy((uint8_t *)data + off, p + h->tp_mac, h->tp_snaplen);
-      index[k * 2] = off;
-      index[k * 2 + 1] = h->tp_snaplen;
-      off += h->tp_snaplen;
-      k++;
+      batch_put(data, k++, &off, p + h->tp_mac, h->tp_snaplen);
     }
     rx_ring_release(&s->ring);
-    argv[0] = ab;
-    napi_create_uint32(env, count, &argv[1]);
-    call_js_from_uv(env, s->ctx, s->self_ref, s->on_frames, 2, argv);
-    napi_close_handle_scope(env, scope);
+    batch_deliver(s, count, ab, scope);
   }
 }
 
