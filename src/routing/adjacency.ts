@@ -3,8 +3,7 @@
  * RxmtInterval), LSAs we asked for and not yet received (asked again), and our database
  * summary, resent a few times until the neighbor's own summary shows the exchange took place.
  */
-import type { Lsa, LsaHeader, LsaKind } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
 import { lsaKey } from './lsdb.js';
 
 export const SUMMARY_TRIES = 5;

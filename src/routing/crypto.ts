@@ -3,9 +3,7 @@
  * (router name -> public key), through the wire's signLsa/verifyLsa.
  */
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromRaw, signLsa, verifyLsa } from '../wire/index.js';
-import type { Lsa } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import { type Lsa, type Name, publicKeyFromRaw, signLsa, verifyLsa } from '../wire/index.js';
 import type { LsaCrypto, UnsignedLsa } from './types.js';
 
 export class TrustMapCrypto implements LsaCrypto {

@@ -3,8 +3,7 @@
  * send it on, or drop it — counting each, and answering an undeliverable request with a Nack
  * toward its requester so the requester need not time out.
  */
-import type { DataRequest, Message, Nack } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { DataRequest, Message, Nack, Name } from '../wire/index.js';
 import type { RouterCounters } from './counters.js';
 import type { NameTrie } from './fib.js';
 import { decide, routingName, type DataPacket } from './forwarder.js';

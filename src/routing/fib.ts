@@ -4,7 +4,7 @@
  * component is escaped, so cutting the text at '/' is cutting at component boundaries); a lookup
  * tries the name's prefixes from longest to shortest. Building is one Map.set per route.
  */
-import type { Name } from '../wire/name.js';
+import type { Name } from '../wire/index.js';
 
 export class NameTrie<T> {
   private readonly map = new Map<string, { prefix: Name; value: T }>();

@@ -3,8 +3,7 @@
  * choice among equal-cost next hops by a hash of name and request id, so one exchange keeps
  * one path while different exchanges spread over all of them.
  */
-import type { DataRequest, DataResponse, Nack } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { DataRequest, DataResponse, Nack, Name } from '../wire/index.js';
 import { NameTrie } from './fib.js';
 import type { NextHop, RibEntry } from './spf.js';
 

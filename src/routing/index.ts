@@ -10,5 +10,6 @@ export { forwardPacket, type DataPlaneDeps } from './data-plane.js';
 export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } from './counters.js';
 export { Throttle } from './throttle.js';
 export { RouterCore, type RouterCoreOptions } from './router.js';
+export type { PrefixFilter } from './routes.js';
 export type { LsaCrypto, RouterEvent, RouterTimers, UnsignedLsa } from './types.js';
 export { TrustMapCrypto } from './crypto.js';

@@ -3,8 +3,7 @@
  * flooding. Pure: the caller passes the time; the highest sequence number ever seen per LSA
  * outlives the LSA itself, so a replayed old copy is refused even after the LSA expired.
  */
-import type { Lsa, LsaHeader, LsaKind } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
 
 export interface LsdbEntry {
   readonly lsa: Lsa;

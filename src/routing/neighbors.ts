@@ -3,8 +3,7 @@
  * it is dropped when no Hello came for the dead interval, when its Hello stops listing us
  * (it restarted), or at once when the interface loses carrier.
  */
-import type { Hello } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { Hello, Name } from '../wire/index.js';
 
 export interface Neighbor {
   readonly iface: string;

@@ -3,8 +3,7 @@
  * per prefix the cheapest origins and the union of their first hops. Routers are integer ids
  * inside the run (a binary heap over typed arrays), so 1,000 routers take a few milliseconds.
  */
-import type { AdjacencyEntry, PrefixEntry } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { AdjacencyEntry, Name, PrefixEntry } from '../wire/index.js';
 import { MinHeap } from './heap.js';
 
 /** One of this router's own two-way adjacencies (interface + neighbor + the cost we configured). */

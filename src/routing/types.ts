@@ -1,5 +1,4 @@
-import type { AdjacencyLsa, Lsa, LsaKind, PrefixLsa } from '../wire/messages.js';
-import type { Name } from '../wire/name.js';
+import type { AdjacencyLsa, Lsa, LsaKind, Name, PrefixLsa } from '../wire/index.js';
 
 export interface RouterTimers {
   helloIntervalMs: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { Lsdb, MemorySeqStore, RouterCore, TrustMapCrypto, type UnsignedLsa } from '../../src/routing/index.js';
+import { Lsdb, MemorySeqStore, RouterCore, TrustMapCrypto, type PrefixFilter, type UnsignedLsa } from '../../src/routing/index.js';
 import { Name, rawPublicKey, signLsa, type Lsa, type Message } from '../../src/wire/index.js';
 import { TIMERS } from './net.js';
 
@@ -16,12 +16,12 @@ function prefixLsa(origin: Name, seq: bigint, prefixes: string[], lifetimeS = 60
   return { kind: 'prefix', origin, seq, lifetimeS, prefixes: prefixes.map((p) => ({ prefix: Name.parse(p), cost: 0 })) };
 }
 
-function router(store = new MemorySeqStore(), start = 1_800_000_000_000) {
+function router(store = new MemorySeqStore(), start = 1_800_000_000_000, prefixFilter?: PrefixFilter) {
   let now = start;
   const sent: { iface: string; msg: Message }[] = [];
   const core = new RouterCore({
     name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: TIMERS,
-    crypto: new TrustMapCrypto(kMe, trust), seqStore: store,
+    crypto: new TrustMapCrypto(kMe, trust), seqStore: store, prefixFilter,
     send: (iface, msg) => (sent.push({ iface, msg }), true),
   });
   core.start();
@@ -111,6 +111,33 @@ describe('routing: LSA acceptance rules', () => {
     const s1 = core.lsdb.get('adjacency', me)!.lsa.seq;
     assert.ok(s1 > s0);
     assert.ok(core.counters.lsaOriginated >= 2);
+  });
+});
+
+/** Two-way with r2 over eth1, then r2's adjacency LSA and a prefix LSA for /B and /C. */
+function learnPeer(core: RouterCore): void {
+  core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+  core.receive('eth1', { type: 'lsa', lsa: lsaOf({ kind: 'adjacency', origin: peer, seq: 1n, lifetimeS: 60, neighbors: [{ neighbor: me, cost: 1 }] }) });
+  core.receive('eth1', { type: 'lsa', lsa: lsaOf(prefixLsa(peer, 2n, ['/B', '/C'])) });
+  core.flushSpf();
+}
+
+describe('routing: prefix filter', () => {
+  it('routes only the entries of a prefix LSA that the filter keeps, and all of them without one', () => {
+    const routed = (core: RouterCore) => core.rib().map((e) => e.prefix.toString()).filter((p) => !p.startsWith('/damc/')).sort();
+    const plain = router();
+    learnPeer(plain.core);
+    assert.deepEqual(routed(plain.core), ['/B', '/C']);
+    const seen: string[] = [];
+    const filtered = router(undefined, undefined, (lsa) => {
+      seen.push(lsa.origin.toString());
+      return lsa.prefixes.filter((e) => e.prefix.toString() !== '/C');
+    });
+    learnPeer(filtered.core);
+    assert.deepEqual(routed(filtered.core), ['/B']);
+    assert.ok(seen.includes(peer.toString()), 'the filter saw the peer\'s prefix LSA');
+    const kept = filtered.core.lsdb.get('prefix', peer)?.lsa;
+    assert.equal(kept?.kind === 'prefix' ? kept.prefixes.length : 0, 2, 'the LSDB (and what is flooded on) keeps the LSA whole');
   });
 });
 
