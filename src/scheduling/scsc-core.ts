@@ -106,8 +106,9 @@ export class ScscCore {
     return this.evaluate(now);
   }
 
+  /** Instances are service names (/B/4); routers and the lab's own /damc/... names are links or nodes. */
   private isInstance(n: Name): boolean {
-    return !this.routers.has(n.key) && n.length >= 2;
+    return !this.routers.has(n.key) && n.length >= 2 && n.key.split('/')[1] !== 'damc';
   }
 
   evaluate(now: number): Push[] {
