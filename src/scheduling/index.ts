@@ -52,3 +52,4 @@ export {
   type ScalarFamily,
 } from './prometheus.js';
 export { policySigner, trustMapPolicyVerifier } from './policy-crypto.js';
+export { hopForRequest, hopsFor, type Hop, type WeightedHop } from './nexthop-choice.js';

@@ -5,6 +5,7 @@
  * to shortest path; no call fails in any of them.
  */
 import assert from 'node:assert/strict';
+import { ENVOY_OUTLIER } from '../../src/scheduling/index.js';
 import { figure2Pool, Sim, T0 } from './sim.js';
 
 const log = (what: string, figures: object) => console.log(`      ${what}: ${JSON.stringify(figures)}`);
@@ -44,6 +45,24 @@ describe('scheduling: simulation in virtual time (one SG, pool /B = B/1 + B/4)',
     assert.equal(sim.failedCalls, 0);
     // It stays out while it keeps failing: probes gate the way back, probation re-ejects at once.
     assert.ok(sim.share('/B/4', 12, 20) < 0.02, `B/4 share 12-20 s: ${sim.share('/B/4', 12, 20)}`);
+  });
+
+  it('the same 500 case with Envoy\'s outlier defaults in our place drains later and fails more first attempts', () => {
+    const run = (envoy: boolean, callGapMs: number) => {
+      const sim = new Sim(figure2Pool(), envoy ? { outlier: ENVOY_OUTLIER, probeOnFailure: false, callGapMs } : { callGapMs });
+      sim.run(10);
+      sim.instance('/B/4').status = 500;
+      sim.run(40);
+      const eject = sim.events.find((e) => e.type === 'eject' && e.name.toString() === '/B/4');
+      const local = sim.picks.filter((p) => p.attempt === 1 && p.instance === '/B/4' && p.at >= T0 + 10_000 && (!eject || p.at <= eject.at)).length;
+      return { drain_s: eject ? (eject.at - T0 - 10_000) / 1000 : -1, failed_first_attempts: local };
+    };
+    for (const gap of [20, 500]) {
+      const ours = run(false, gap), envoy = run(true, gap);
+      log(`error, one call per ${gap} ms`, { ours, envoy });
+      assert.ok(ours.drain_s >= 0 && envoy.drain_s >= 0);
+      assert.ok(ours.drain_s < envoy.drain_s && ours.failed_first_attempts < envoy.failed_first_attempts);
+    }
   });
 
   it('SCSC killed: policies stay until expiry, then shortest path; zero failed calls; a restarted SCSC resumes', () => {

@@ -20,6 +20,7 @@ import {
   seededRandom,
   trustMapPolicyVerifier,
   type OutlierEvent,
+  type OutlierOptions,
   type RoutedInstance,
 } from '../../src/scheduling/index.js';
 import { Name, rawPublicKey } from '../../src/wire/index.js';
@@ -49,7 +50,7 @@ export class Sim {
   private readonly rnd = seededRandom(7);
   readonly store = new PolicyStore(trustMapPolicyVerifier({ '/damc/scsc': rawPublicKey(scscKey) }));
   readonly events: OutlierEvent[] = [];
-  readonly detector = new OutlierDetector(undefined, (e) => this.events.push(e));
+  readonly detector: OutlierDetector;
   readonly stats = new InstanceStats(2000);
   private readonly inflight = new InFlight();
   scsc: ScscCore | undefined;
@@ -59,7 +60,12 @@ export class Sim {
   noInstance = 0;
   readonly timeoutMs = 1000;
 
-  constructor(readonly instances: Instance[], opts: { callGapMs?: number } = {}) {
+  private readonly probeOnFailure: boolean;
+
+  /** `outlier` and `probeOnFailure: false` let a test run Envoy's defaults in the same place. */
+  constructor(readonly instances: Instance[], opts: { callGapMs?: number; outlier?: OutlierOptions; probeOnFailure?: boolean } = {}) {
+    this.detector = new OutlierDetector(opts.outlier, (e) => this.events.push(e));
+    this.probeOnFailure = opts.probeOnFailure ?? true;
     this.detector.setHosts(instances.map((i) => i.name));
     this.startScsc();
     const gap = opts.callGapMs ?? 20;
@@ -69,7 +75,7 @@ export class Sim {
     this.every(1000, () => this.instances.forEach((i) => this.probe(i, 'health')));
     this.every(1000, () => this.report());
     this.every(1000, () => this.scsc && this.deliver(this.scsc.tick(this.clock.now())));
-    this.every(250, () => {
+    this.every(this.detector.opts.intervalMs, () => {
       this.detector.tick(this.clock.now());
       this.store.sweep(this.clock.now());
     });
@@ -168,7 +174,7 @@ export class Sim {
         this.inflight.finish(inst.name);
         r = this.detector.putResult(inst.name, outcome === 'ok', now);
       } else r = this.detector.putProbe(inst.name, outcome === 'ok', now);
-      if (r.probeNow) this.probe(inst, 'probe');
+      if (r.probeNow && this.probeOnFailure) this.probe(inst, 'probe');
       answer(outcome === 'ok');
     });
   }
