@@ -53,3 +53,4 @@ export {
 } from './prometheus.js';
 export { policySigner, trustMapPolicyVerifier } from './policy-crypto.js';
 export { hopForRequest, hopsFor, type Hop, type WeightedHop } from './nexthop-choice.js';
+export { DEFAULT_PROBES, ProbePlanner, type ProbeOptions } from './probe-plan.js';
