@@ -23,7 +23,7 @@ import {
   type OutlierOptions,
   type RoutedInstance,
 } from '../../src/scheduling/index.js';
-import { Name, rawPublicKey } from '../../src/wire/index.js';
+import { Name, rawPublicKey, type QosPolicy } from '../../src/wire/index.js';
 import { keyFromSeed } from '../wire/examples.js';
 
 export const T0 = 1_800_000_000_000;
@@ -189,7 +189,7 @@ export class Sim {
     this.clock.after(1, () => this.scsc && this.deliver(this.scsc.onTelemetry(t, this.clock.now())));
   }
 
-  private deliver(pushes: { router: Name; policy: import('../../src/wire/index.js').QosPolicy }[]): void {
+  private deliver(pushes: { router: Name; policy: QosPolicy }[]): void {
     for (const p of pushes) if (p.router.equals(sg1)) this.clock.after(1, () => this.store.offer(p.policy, this.clock.now()));
   }
 }
