@@ -12,10 +12,10 @@ const delay = delayCase();
 const error = errorCase();
 const envoy = errorCase({ envoy: true });
 const kill = scscKillCase();
-console.log(`delay +200 ms on B/4: >= 90% of calls on B/1 after ${delay.shiftS} s (B/1 share 15-20 s: ${delay.b1Share15to20.toFixed(3)}), spread again ${delay.respreadS} s after removal, ${delay.failed}/${delay.calls} calls failed`);
+console.log(`delay +200 ms on B/4: >= 90% of calls on B/1 after ${delay.shiftS} s (B/1 share 15-20 s: ${delay.b1Share15to20.toFixed(3)}), weight back ${delay.respreadS} s after removal (B/4 share 30-35 s: ${delay.b4Share30to35.toFixed(3)}), ${delay.failed}/${delay.calls} calls failed`);
 console.log(`B/4 answers 500: ejected locally after ${error.drainS} s (${error.failedFirstAttempts} first attempts failed and were retried), policy weight ${error.policyWeightB4}, ${error.failed}/${error.calls} calls failed`);
 console.log(`  same with Envoy's outlier defaults: ejected after ${envoy.drainS} s, ${envoy.failedFirstAttempts} first attempts failed`);
-console.log(`SCSC killed at 10 s: policy held until ${kill.policyExpiresS} s (B/4 share ${kill.b4ShareWhileHeld.toFixed(3)}), then shortest path (B/1 share ${kill.b1ShareAfterExpiry}); restart at 40 s resumed after ${kill.resumedS} s; ${kill.failed}/${kill.calls} calls failed`);
+console.log(`SCSC killed at 10 s: policy held until ${kill.policyExpiresS} s (B/4 share ${kill.b4ShareWhileHeld.toFixed(3)}), then shortest path (B/1 share ${kill.b1ShareAfterExpiry}); restart at 40 s: policy back after ${kill.resumedS} s (B/4 share 45-50 s: ${kill.b4ShareAfterRestart.toFixed(3)}); ${kill.failed}/${kill.calls} calls failed`);
 console.log(JSON.stringify({
   mode: 'virtual-time',
   delay_shift_s: delay.shiftS,

@@ -11,7 +11,7 @@ export interface DelayFigures {
   /** From the delay (at 10 s) until every 1 s window has ≥ 90% on B/1. */
   shiftS: number;
   b1Share15to20: number;
-  /** From removing it (at 20 s) until every window has ≥ 30% on B/4 again. */
+  /** From removing it (at 20 s) until sg1's policy gives B/4 its weight back. */
   respreadS: number;
   b4Share30to35: number;
   failed: number;
@@ -27,8 +27,9 @@ export function delayCase(): DelayFigures {
   const shiftS = sim.shiftTime('/B/1', 10, 20);
   const b1Share15to20 = sim.share('/B/1', 15, 20);
   sim.instance('/B/4').latencyMs -= 200;
+  const respreadS = sim.untilWeight('/B/4', 100, 15);
   sim.run(35);
-  return { b4ShareBefore, shiftS, b1Share15to20, respreadS: sim.shiftTime('/B/4', 20, 35, 0.3), b4Share30to35: sim.share('/B/4', 30, 35), failed: sim.failedCalls, calls: sim.calls };
+  return { b4ShareBefore, shiftS, b1Share15to20, respreadS, b4Share30to35: sim.share('/B/4', 30, 35), failed: sim.failedCalls, calls: sim.calls };
 }
 
 export interface ErrorFigures {
@@ -65,8 +66,10 @@ export interface ScscKillFigures {
   policyExpiresS: number;
   b4ShareWhileHeld: number;
   b1ShareAfterExpiry: number;
-  /** From the restart (40 s) until the pool spreads again (every window ≥ 30% on B/4). */
+  /** From the restart (40 s) until sg1 holds a policy again that spreads the pool. */
   resumedS: number;
+  /** B/4's share of the calls 45-50 s. */
+  b4ShareAfterRestart: number;
   failed: number;
   noInstance: number;
   policiesExpired: number;
@@ -83,12 +86,14 @@ export function scscKillCase(): ScscKillFigures {
   const b4ShareWhileHeld = sim.share('/B/4', 10, policyExpiresS);
   const b1ShareAfterExpiry = sim.share('/B/1', policyExpiresS + 0.3, 40);
   sim.startScsc();
+  const resumedS = sim.untilWeight('/B/4', 100, 10);
   sim.run(50);
   return {
     policyExpiresS,
     b4ShareWhileHeld,
     b1ShareAfterExpiry,
-    resumedS: sim.shiftTime('/B/4', 40, 50, 0.3),
+    resumedS,
+    b4ShareAfterRestart: sim.share('/B/4', 45, 50),
     failed: sim.failedCalls,
     noInstance: sim.noInstance,
     policiesExpired: sim.store.counters.policyExpired,

@@ -16,7 +16,8 @@ describe('scheduling: simulation in virtual time (one SG, pool /B = B/1 + B/4)',
     assert.ok(f.b4ShareBefore > 0.3, 'a healthy pool spreads over both instances');
     assert.ok(f.shiftS >= 0 && f.shiftS <= 5, `shift took ${f.shiftS} s`);
     assert.ok(f.b1Share15to20 >= 0.9);
-    assert.ok(f.respreadS >= 0 && f.b4Share30to35 > 0.3, 'spreads again');
+    assert.ok(f.respreadS >= 0 && f.respreadS <= 5, `B/4 weight back after ${f.respreadS} s`);
+    assert.ok(f.b4Share30to35 > 0.3, 'spreads again');
     assert.equal(f.failed, 0);
   });
 
@@ -30,12 +31,15 @@ describe('scheduling: simulation in virtual time (one SG, pool /B = B/1 + B/4)',
     assert.ok(f.b4Share12to20 < 0.02, `B/4 share 12-20 s: ${f.b4Share12to20}`);
   });
 
-  it('the same 500 case with Envoy\'s outlier defaults in our place drains later and fails more first attempts', () => {
+  it('the same 500 case with Envoy\'s outlier defaults in our place drains later, with no fewer failed first attempts', () => {
     for (const callGapMs of [20, 500]) {
       const ours = errorCase({ callGapMs }), envoy = errorCase({ envoy: true, callGapMs });
       log(`error, one call every ${callGapMs} ms`, { ours: [ours.drainS, ours.failedFirstAttempts], envoy: [envoy.drainS, envoy.failedFirstAttempts] });
       assert.ok(ours.drainS >= 0 && envoy.drainS >= 0);
-      assert.ok(ours.drainS < envoy.drainS && ours.failedFirstAttempts < envoy.failedFirstAttempts);
+      assert.ok(ours.drainS < envoy.drainS, `drain ${ours.drainS} s vs Envoy's ${envoy.drainS} s`);
+      // At one call per 500 ms few calls reach B/4 before either drain (the SCSC may drain it first), so only "not more".
+      assert.ok(ours.failedFirstAttempts <= envoy.failedFirstAttempts);
+      if (callGapMs === 20) assert.ok(ours.failedFirstAttempts < envoy.failedFirstAttempts);
     }
   });
 
@@ -48,7 +52,8 @@ describe('scheduling: simulation in virtual time (one SG, pool /B = B/1 + B/4)',
     assert.equal(f.failed, 0);
     assert.equal(f.noInstance, 0);
     assert.equal(f.policiesExpired, 1);
-    assert.ok(f.resumedS >= 0 && f.resumedS <= 3, `policies resumed ${f.resumedS} s after the restart`);
+    assert.ok(f.resumedS >= 0 && f.resumedS <= 2, `policies resumed ${f.resumedS} s after the restart`);
+    assert.ok(f.b4ShareAfterRestart > 0.3, 'and the pool spreads again');
     assert.equal(f.staleRejected, 0, 'the restarted SCSC\'s versions outrank the old ones');
   });
 });

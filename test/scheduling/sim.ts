@@ -47,7 +47,7 @@ export interface Pick {
 
 export class Sim {
   readonly clock = new VirtualScheduler(T0);
-  private readonly rnd = seededRandom(7);
+  private readonly rnd = seededRandom(Number(process.env.SIM_SEED ?? 7));
   readonly store = new PolicyStore(trustMapPolicyVerifier({ '/damc/scsc': rawPublicKey(scscKey) }));
   readonly events: OutlierEvent[] = [];
   readonly detector: OutlierDetector;
@@ -99,6 +99,16 @@ export class Sim {
 
   run(untilS: number): void {
     this.clock.advance(T0 + untilS * 1000 - this.clock.now());
+  }
+
+  /** Runs until sg1's policy gives `instance` the weight `weight`; returns the seconds it took, or -1 within `limitS`. */
+  untilWeight(instance: string, weight: number, limitS: number): number {
+    const name = Name.parse(instance);
+    const ms = this.clock.runUntil(() => {
+      const w = this.store.lookup(name, this.clock.now())?.instances.find((i) => i.name.equals(name))?.weight;
+      return w === weight;
+    }, limitS * 1000, 10);
+    return ms < 0 ? -1 : ms / 1000;
   }
 
   /** Share of first-attempt picks that went to `instance` in [fromS, toS). */
