@@ -76,6 +76,8 @@ export class ScscCore {
   private readonly sent = new Map<string, { router: Name; fingerprint: string; at: number; policy: QosPolicy }>();
   private version = 0n;
   private readonly history: Decision[] = [];
+  /** Path entries cost two SPFs per router: recomputed only when topology, penalties or targets change. */
+  private pathCache: { topo: TopologyView; key: string; paths: Map<string, PolicyEntry[]> } | undefined;
   private readonly margin: number;
   private readonly lifetime: number;
   private readonly refresh: number;
@@ -143,7 +145,7 @@ export class ScscCore {
       }
       entries.set(k, { router: r.router, entries: list });
     }
-    const paths = pathEntries(this.topo, this.penalties(fresh), [...targets.values()].sort((a, b) => a.compare(b)));
+    const paths = this.paths(this.penalties(fresh), [...targets.values()].sort((a, b) => a.compare(b)));
     for (const [k, es] of paths) {
       const router = this.topo.adjacencies.find((a) => a.origin.key === k)!.origin;
       const e = entries.get(k) ?? { router, entries: [] };
@@ -173,6 +175,15 @@ export class ScscCore {
       } else st.reasons = v.map(describeViolation);
     }
     return st;
+  }
+
+  private paths(penalties: LinkPenalty[], targets: Name[]): Map<string, PolicyEntry[]> {
+    const key = JSON.stringify([penalties.map((p) => [p.from.key, p.to.key, p.extra]), targets.map((t) => t.key)]);
+    const c = this.pathCache;
+    if (c && c.topo === this.topo && c.key === key) return c.paths;
+    const paths = pathEntries(this.topo, penalties, targets);
+    this.pathCache = { topo: this.topo, key, paths };
+    return paths;
   }
 
   private penalties(fresh: readonly StoredSample[]): LinkPenalty[] {
