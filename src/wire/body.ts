@@ -1,10 +1,10 @@
 /**
  * The exact bytes a signature covers: the whole LsaBody TLV (type, length and value) of an LSA,
- * the whole AnnouncementBody TLV of an announcement. The signature TLV follows the body inside
+ * the whole AnnouncementBody TLV of an announcement, the whole PolicyBody TLV of a QoS policy. The signature TLV follows the body inside
  * the message and is not covered.
  */
-import { encodeAnnouncementBody, encodeLsaBody, withEncoder } from './encode.js';
-import type { UnsignedAnnouncement, UnsignedLsa } from './preserved.js';
+import { encodeAnnouncementBody, encodeLsaBody, encodePolicyBody, withEncoder } from './encode.js';
+import type { UnsignedAnnouncement, UnsignedLsa, UnsignedPolicy } from './preserved.js';
 
 export function lsaBody(lsa: UnsignedLsa): Uint8Array {
   return withEncoder((e) => encodeLsaBody(e, lsa));
@@ -12,4 +12,8 @@ export function lsaBody(lsa: UnsignedLsa): Uint8Array {
 
 export function announcementBody(a: UnsignedAnnouncement): Uint8Array {
   return withEncoder((e) => encodeAnnouncementBody(e, a));
+}
+
+export function policyBody(p: UnsignedPolicy): Uint8Array {
+  return withEncoder((e) => encodePolicyBody(e, p));
 }

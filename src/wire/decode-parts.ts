@@ -14,6 +14,7 @@ import type {
   PolicyEntry,
   PrefixAnnouncement,
   PrefixEntry,
+  QosPolicy,
   QosSample,
   WeightedName,
 } from './messages.js';
@@ -187,7 +188,32 @@ export function qosSample(outer: TlvReader): QosSample {
   };
 }
 
-export function policyEntry(outer: TlvReader): PolicyEntry {
+/** Returns the unsigned policy and whether an unknown skippable field was skipped. */
+export function policyBody(outer: TlvReader): [Omit<QosPolicy, 'signature'>, boolean] {
+  const r = outer.child();
+  let origin: Name | undefined, version: bigint | undefined, expires: number | undefined;
+  const entries: PolicyEntry[] = [];
+  const skips = TlvReader.skips;
+  while (r.next()) {
+    switch (r.type) {
+      case T.Origin: origin = set(r, origin, name(r)); break;
+      case T.Version: version = set(r, version, r.bigNni()); break;
+      case T.Expires: expires = set(r, expires, r.nni()); break;
+      case T.PolicyEntry: entries.push(policyEntry(r)); break;
+      default: r.unknown('a policy body');
+    }
+  }
+  const p = {
+    type: 'qos-policy' as const,
+    origin: need(origin, outer, 'policy origin'),
+    version: need(version, outer, 'policy version'),
+    expires: need(expires, outer, 'policy expiry'),
+    entries,
+  };
+  return [p, TlvReader.skips !== skips];
+}
+
+function policyEntry(outer: TlvReader): PolicyEntry {
   const r = outer.child();
   let prefix: Name | undefined;
   const instances: WeightedName[] = [];

@@ -12,8 +12,8 @@ import type {
   LsaKind,
   Message,
   NackReason,
-  PolicyEntry,
   PrefixAnnouncement,
+  QosPolicy,
   QosSample,
 } from './messages.js';
 import type { Name } from './name.js';
@@ -30,7 +30,7 @@ import {
   nackReasons,
   name,
   need,
-  policyEntry,
+  policyBody,
   qosSample,
   set,
 } from './decode-parts.js';
@@ -190,24 +190,22 @@ function decodeMessage(outer: TlvReader): Message {
       return { type, reporter: need(reporter, outer, 'reporter'), time: need(time, outer, 'time'), entries };
     }
     case 'qos-policy': {
-      let origin: Name | undefined, version: bigint | undefined, expires: number | undefined;
-      const entries: PolicyEntry[] = [];
+      let body: Omit<QosPolicy, 'signature'> | undefined, sig: Uint8Array | undefined, kept: Uint8Array | undefined;
       while (r.next()) {
         switch (r.type) {
-          case T.Origin: origin = set(r, origin, name(r)); break;
-          case T.Version: version = set(r, version, r.bigNni()); break;
-          case T.Expires: expires = set(r, expires, r.nni()); break;
-          case T.PolicyEntry: entries.push(policyEntry(r)); break;
+          case T.PolicyBody: {
+            const [p, skipped] = policyBody(r);
+            body = set(r, body, p);
+            if (skipped) kept = r.buf.slice(r.start, r.vEnd);
+            break;
+          }
+          case T.Signature: sig = set(r, sig, r.copy()); break;
           default: r.unknown(type);
         }
       }
-      return {
-        type,
-        origin: need(origin, outer, 'policy origin'),
-        version: need(version, outer, 'policy version'),
-        expires: need(expires, outer, 'policy expiry'),
-        entries,
-      };
+      const full: QosPolicy = { ...need(body, outer, 'policy body'), signature: need(sig, outer, 'policy signature') };
+      if (kept) preserveBody(full, kept);
+      return full;
     }
     case 'request':
     case 'response':

@@ -25,7 +25,7 @@ import {
   PROTOCOL_VERSION,
   T,
 } from './types.js';
-import { preservedBody, type UnsignedAnnouncement, type UnsignedLsa } from './preserved.js';
+import { preservedBody, type UnsignedAnnouncement, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
 
 let scratch = new TlvEncoder();
 
@@ -132,6 +132,24 @@ export function encodeAnnouncementBody(e: TlvEncoder, a: UnsignedAnnouncement): 
   e.close(T.AnnouncementBody, m);
 }
 
+export function encodePolicyBody(e: TlvEncoder, p: UnsignedPolicy): void {
+  const kept = preservedBody(p);
+  if (kept) return e.bytes(kept);
+  const m = e.size;
+  for (let i = p.entries.length - 1; i >= 0; i--) {
+    const x = p.entries[i]!;
+    const n = e.size;
+    weighted(e, T.Nexthop, x.nexthops);
+    weighted(e, T.Instance, x.instances);
+    encodeName(e, T.Name, x.prefix);
+    e.close(T.PolicyEntry, n);
+  }
+  e.nniTlv(T.Expires, p.expires, 'expires');
+  e.nniTlv(T.Version, p.version, 'policy version');
+  encodeName(e, T.Origin, p.origin);
+  e.close(T.PolicyBody, m);
+}
+
 function announcement(e: TlvEncoder, a: PrefixAnnouncement): void {
   const m = e.size;
   e.bytesTlv(T.Signature, a.signature);
@@ -199,17 +217,8 @@ function encodeMessage(e: TlvEncoder, msg: Message): void {
       encodeName(e, T.Reporter, msg.reporter);
       break;
     case 'qos-policy':
-      for (let i = msg.entries.length - 1; i >= 0; i--) {
-        const p = msg.entries[i]!;
-        const n = e.size;
-        weighted(e, T.Nexthop, p.nexthops);
-        weighted(e, T.Instance, p.instances);
-        encodeName(e, T.Name, p.prefix);
-        e.close(T.PolicyEntry, n);
-      }
-      e.nniTlv(T.Expires, msg.expires, 'expires');
-      e.nniTlv(T.Version, msg.version, 'policy version');
-      encodeName(e, T.Origin, msg.origin);
+      e.bytesTlv(T.Signature, msg.signature);
+      encodePolicyBody(e, msg);
       break;
     case 'request':
     case 'response':

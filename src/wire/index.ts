@@ -4,12 +4,14 @@ export { Name, NameSyntaxError, bytesEqual } from './name.js';
 export { encode } from './encode.js';
 export { decode, tryDecode, type DecodeResult } from './decode.js';
 export { DecodeError, type DecodeErrorCode } from './tlv-decoder.js';
-export { lsaBody, announcementBody } from './body.js';
-export type { UnsignedLsa, UnsignedAnnouncement } from './preserved.js';
+export { lsaBody, announcementBody, policyBody } from './body.js';
+export type { UnsignedLsa, UnsignedAnnouncement, UnsignedPolicy } from './preserved.js';
 export {
   signLsa,
   verifyLsa,
   signAnnouncement,
+  signPolicy,
+  verifyPolicy,
   verifyAnnouncement,
   publicKeyFromRaw,
   rawPublicKey,

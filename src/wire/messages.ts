@@ -165,6 +165,8 @@ export interface QosPolicy {
   /** Absolute time after which routers ignore the policy and fall back to the FIB. */
   readonly expires: number;
   readonly entries: readonly PolicyEntry[];
+  /** Ed25519 signature by the origin (the SCSC) over the encoded PolicyBody; empty = unsigned. */
+  readonly signature: Uint8Array;
 }
 
 // ---------- data plane ----------

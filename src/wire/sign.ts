@@ -1,11 +1,11 @@
 /**
- * Ed25519 signing and verification of LSAs and prefix announcements (node:crypto, no I/O).
+ * Ed25519 signing and verification of LSAs, prefix announcements and QoS policies (node:crypto, no I/O).
  * Verification never throws: a malformed key or signature simply does not verify.
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { announcementBody, lsaBody } from './body.js';
-import type { Lsa, PrefixAnnouncement } from './messages.js';
-import { preserveBody, preservedBody, type UnsignedAnnouncement, type UnsignedLsa } from './preserved.js';
+import { announcementBody, lsaBody, policyBody } from './body.js';
+import type { Lsa, PrefixAnnouncement, QosPolicy } from './messages.js';
+import { preserveBody, preservedBody, type UnsignedAnnouncement, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
 
 export function signLsa(unsigned: UnsignedLsa, privateKey: KeyObject): Lsa {
   const signature = new Uint8Array(sign(null, lsaBody(unsigned), privateKey));
@@ -19,6 +19,16 @@ export function verifyLsa(lsa: Lsa, publicKey: KeyObject): boolean {
 export function signAnnouncement(unsigned: UnsignedAnnouncement, privateKey: KeyObject): PrefixAnnouncement {
   const signature = new Uint8Array(sign(null, announcementBody(unsigned), privateKey));
   return keepBody(unsigned, { ...unsigned, signature });
+}
+
+export function signPolicy(unsigned: UnsignedPolicy, privateKey: KeyObject): QosPolicy {
+  const signature = new Uint8Array(sign(null, policyBody(unsigned), privateKey));
+  return keepBody(unsigned, { ...unsigned, signature });
+}
+
+/** False for an unsigned (empty signature) policy too. */
+export function verifyPolicy(p: QosPolicy, publicKey: KeyObject): boolean {
+  return p.signature.length > 0 && check(policyBody(p), p.signature, publicKey);
 }
 
 /** Checks against `publicKey`, or by default against the key the announcement itself carries. */

@@ -87,6 +87,8 @@ export const T = {
   SegCount: 0x4b, // nni
   Status: 0x4c, // nni
   Payload: 0x4d, // bytes, always the last field of request/response
+  // 0x7a-0x7f: scheduling (class 4)
+  PolicyBody: 0x7b, // nested; the bytes a policy signature covers (odd: critical, a router that cannot check it must not use it)
 } as const;
 
 /** Enumerations on the wire. Unknown reason numbers decode to 'other'; unknown kinds/actions are errors. */

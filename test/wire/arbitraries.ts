@@ -84,6 +84,7 @@ export const message: fc.Arbitrary<Message> = fc.oneof(
     version: u64,
     expires: nat,
     entries: fc.array(rec({ prefix: name, instances: weighted, nexthops: weighted }), { maxLength: 3 }),
+    signature: bytes(64),
   }),
   rec({ type: fc.constant('request' as const), ...data }),
   rec({ type: fc.constant('response' as const), ...data, status: nat }),

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { decode, encode, isCritical, Name, signLsa, tryDecode, verifyLsa, type Message } from '../../src/wire/index.js';
+import { decode, encode, isCritical, Name, signLsa, signPolicy, tryDecode, verifyLsa, verifyPolicy, type Message } from '../../src/wire/index.js';
 
 const n = (s: string): Name => Name.parse(s);
 const hello: Message = { type: 'hello', router: n('/r1'), iface: 'e1', helloIntervalMs: 1000, deadIntervalMs: 4000, neighbors: [] };
@@ -66,6 +66,26 @@ describe('wire: evolvability (critical vs skippable)', () => {
     assert.deepEqual(encode(got), newer, 're-flooding sends the body byte for byte');
     // A copy built from the fields (not the received object) no longer matches the signature.
     assert.equal(verifyLsa({ ...got.lsa }, publicKey), false);
+  });
+
+  it('keeps an unknown field inside a signed policy body too; the unsigned layout of before is rejected', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const p = signPolicy({ type: 'qos-policy', origin: n('/s'), version: 3n, expires: 100, entries: [] }, privateKey);
+    const wire = encode(p);
+    // Layout: 01 | 0a len | 7b blen body... | 2b 40 sig
+    const bodyLen = wire[4]!;
+    const body = Uint8Array.from([0x7b, bodyLen + 3, ...wire.subarray(5, 5 + bodyLen), 0x50, 1, 7]);
+    const sig = new Uint8Array(sign(null, body, privateKey));
+    const newer = Uint8Array.from([1, 0x0a, body.length + 2 + sig.length, ...body, 0x2b, sig.length, ...sig]);
+    const got = decode(newer);
+    assert.ok(got.type === 'qos-policy' && verifyPolicy(got, publicKey));
+    assert.deepEqual(encode(got), newer);
+    // PolicyBody is critical, so a decoder from before signed policies rejects a signed one; and
+    // this decoder rejects the unsigned layout of before (Origin straight in the message).
+    assert.equal(isCritical(0x7b), true);
+    const old = Uint8Array.from([1, 0x0a, 11, 0x25, 3, 0x14, 1, 0x73, 0x43, 1, 3, 0x44, 1, 0x64]);
+    const r = tryDecode(old);
+    assert.equal(!r.ok && r.error.code, 'unknown-critical-type');
   });
 });
 

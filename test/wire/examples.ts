@@ -9,6 +9,7 @@ import {
   rawPublicKey,
   signAnnouncement,
   signLsa,
+  signPolicy,
   type Message,
   type MessageType,
   type PrefixAnnouncement,
@@ -22,6 +23,7 @@ export function keyFromSeed(seedByte: number): KeyObject {
 
 export const routerKey = keyFromSeed(1);
 export const podKey = keyFromSeed(2);
+export const scscKey = keyFromSeed(3);
 
 const n = (s: string): Name => Name.parse(s);
 
@@ -76,22 +78,25 @@ export const examples: Record<MessageType, Message> = {
     time: 1_700_000_000_000,
     entries: [{ target: n('/B/4'), rttUs: 850, lossPpm: 0, errorPpm: 1200, healthy: true, samples: 20, time: 1_699_999_999_000 }],
   },
-  'qos-policy': {
-    type: 'qos-policy',
-    origin: n('/damc/scsc'),
-    version: 5n,
-    expires: 1_700_000_060_000,
-    entries: [
-      {
-        prefix: n('/B'),
-        instances: [
-          { name: n('/B/1'), weight: 1 },
-          { name: n('/B/4'), weight: 3 },
-        ],
-        nexthops: [],
-      },
-    ],
-  },
+  'qos-policy': signPolicy(
+    {
+      type: 'qos-policy',
+      origin: n('/damc/scsc'),
+      version: 5n,
+      expires: 1_700_000_060_000,
+      entries: [
+        {
+          prefix: n('/B'),
+          instances: [
+            { name: n('/B/1'), weight: 1 },
+            { name: n('/B/4'), weight: 3 },
+          ],
+          nexthops: [],
+        },
+      ],
+    },
+    scscKey,
+  ),
   request: {
     type: 'request',
     name: n('/B/4/echo'),

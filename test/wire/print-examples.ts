@@ -19,7 +19,7 @@ const containers = new Set<number>([
   ...Object.values(MsgType),
   T.Name, T.Router, T.Origin, T.Pod, T.Gateway, T.Reporter, T.Target, T.Requester,
   T.AdjacencyEntry, T.PrefixEntry, T.LsaBody, T.LsaHeader, T.LsaWanted, T.AnnouncementBody,
-  T.QosSample, T.PolicyEntry, T.Instance, T.Nexthop,
+  T.QosSample, T.PolicyEntry, T.Instance, T.Nexthop, T.PolicyBody,
 ]);
 
 export function hex(b: Uint8Array, perLine = 16): string {

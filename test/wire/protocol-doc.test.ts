@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { decode, encode, verifyAnnouncement, verifyLsa, publicKeyFromRaw, rawPublicKey } from '../../src/wire/index.js';
+import { decode, encode, verifyAnnouncement, verifyLsa, verifyPolicy, publicKeyFromRaw, rawPublicKey } from '../../src/wire/index.js';
 import { MsgType } from '../../src/wire/types.js';
-import { examples, routerKey } from './examples.js';
+import { examples, routerKey, scscKey } from './examples.js';
 
 const doc = readFileSync(new URL('../../../src/wire/PROTOCOL.md', import.meta.url), 'utf8');
 
@@ -39,6 +39,8 @@ describe('wire: PROTOCOL.md examples', () => {
     assert.ok(lsa.type === 'lsa' && verifyLsa(lsa.lsa, publicKeyFromRaw(rawPublicKey(routerKey))));
     const ann = decode(found.get('auth-request')!);
     assert.ok(ann.type === 'auth-request' && verifyAnnouncement(ann.announcement));
+    const policy = decode(found.get('qos-policy')!);
+    assert.ok(policy.type === 'qos-policy' && verifyPolicy(policy, publicKeyFromRaw(rawPublicKey(scscKey))));
   });
 
   it('lists every type number of types.ts in its tables', () => {

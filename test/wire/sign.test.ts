@@ -1,4 +1,4 @@
-/** Ed25519 over LSA and announcement bodies, and raw-key conversion. */
+/** Ed25519 over LSA, announcement and policy bodies, and raw-key conversion. */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import {
@@ -7,13 +7,18 @@ import {
   encode,
   lsaBody,
   Name,
+  policyBody,
   publicKeyFromRaw,
   rawPublicKey,
   signAnnouncement,
   signLsa,
+  signPolicy,
   verifyAnnouncement,
   verifyLsa,
+  verifyPolicy,
   type Lsa,
+  type QosPolicy,
+  type UnsignedPolicy,
   type UnsignedLsa,
 } from '../../src/wire/index.js';
 
@@ -65,6 +70,32 @@ describe('wire: signatures', () => {
     assert.equal(verifyAnnouncement({ ...ann, prefixes: [n('/C')] }), false);
     assert.equal(verifyAnnouncement({ ...ann, publicKey: new Uint8Array(5) }), false, 'a malformed key does not throw');
     assert.equal(Buffer.from(announcementBody(ann))[0], 0x34);
+  });
+
+  it('signs a QoS policy over its PolicyBody; any changed field, another key or no signature fails', () => {
+    const u: UnsignedPolicy = {
+      type: 'qos-policy',
+      origin: n('/damc/scsc'),
+      version: 12n,
+      expires: 1_800_000_030_000,
+      entries: [{ prefix: n('/B'), instances: [{ name: n('/B/1'), weight: 100 }, { name: n('/B/4'), weight: 0 }], nexthops: [] }],
+    };
+    const p = signPolicy(u, a.privateKey);
+    const got = decode(encode(p));
+    assert.ok(got.type === 'qos-policy' && verifyPolicy(got, a.publicKey));
+    assert.equal(verifyPolicy(p, b.publicKey), false);
+    const changed: QosPolicy[] = [
+      { ...p, version: 13n },
+      { ...p, expires: p.expires + 1 },
+      { ...p, origin: n('/damc/other') },
+      { ...p, entries: [{ prefix: n('/B'), instances: [{ name: n('/B/4'), weight: 100 }], nexthops: [] }] },
+      { ...p, signature: new Uint8Array() },
+    ];
+    for (const c of changed) assert.equal(verifyPolicy(c, a.publicKey), false);
+    const wire = Buffer.from(encode(p));
+    const body = Buffer.from(policyBody(p));
+    assert.equal(body[0], 0x7b);
+    assert.equal(wire.indexOf(body), 3);
   });
 
   it('converts keys to raw 32 bytes and back (from public or private keys)', () => {

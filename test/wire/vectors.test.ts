@@ -173,21 +173,24 @@ const vectors: [string, Message, Uint8Array][] = [
       version: 2n,
       expires: 100,
       entries: [{ prefix: n('/B'), instances: [{ name: n('/B/1'), weight: 3 }], nexthops: [{ name: n('/r'), weight: 1 }] }],
+      signature: Uint8Array.of(0xaa, 0xbb),
     },
     bytes(
       [0x01], //                             version 1
-      [0x0a, 0x29], //                       qos-policy, 41 bytes
-      [0x25, 0x03, 0x14, 0x01, 0x73], //     Origin /s
-      [0x43, 0x01, 0x02], //                 Version 2
-      [0x44, 0x01, 0x64], //                 Expires 100
-      [0x45, 0x1c], //                       PolicyEntry, 28 bytes
-      [0x13, 0x03, 0x14, 0x01, 0x42], //       Name /B
-      [0x46, 0x0b], //                         Instance, 11 bytes
+      [0x0a, 0x2f], //                       qos-policy, 47 bytes
+      [0x7b, 0x29], //                       PolicyBody, 41 bytes (what the signature covers)
+      [0x25, 0x03, 0x14, 0x01, 0x73], //       Origin /s
+      [0x43, 0x01, 0x02], //                   Version 2
+      [0x44, 0x01, 0x64], //                   Expires 100
+      [0x45, 0x1c], //                         PolicyEntry, 28 bytes
+      [0x13, 0x03, 0x14, 0x01, 0x42], //         Name /B
+      [0x46, 0x0b], //                           Instance, 11 bytes
       [0x13, 0x06, 0x14, 0x01, 0x42, 0x14, 0x01, 0x31], // Name /B/1
-      [0x48, 0x01, 0x03], //                     Weight 3
-      [0x47, 0x08], //                         Nexthop, 8 bytes
-      [0x13, 0x03, 0x14, 0x01, 0x72], //         Name /r
-      [0x48, 0x01, 0x01], //                     Weight 1
+      [0x48, 0x01, 0x03], //                       Weight 3
+      [0x47, 0x08], //                           Nexthop, 8 bytes
+      [0x13, 0x03, 0x14, 0x01, 0x72], //           Name /r
+      [0x48, 0x01, 0x01], //                       Weight 1
+      [0x2b, 0x02, 0xaa, 0xbb], //           Signature (2 bytes here; Ed25519 gives 64)
     ),
   ],
   [

@@ -27,7 +27,7 @@ const expected: Record<MessageType, string[]> = {
   'auth-request': ['DAMC, Auth Request', 'Request ID: 9', 'Gateway: /damc/router/sg1', 'Prefix Announcement', 'Pod: /damc/pod/pod1'],
   'auth-response': ['DAMC, Auth Response', 'Request ID: 9', 'Accepted: false', 'Reason: prefix-conflict (3)', 'Reason Text: /B is owned by pod2'],
   'qos-telemetry': ['DAMC, QoS Telemetry', 'Reporter: /damc/router/sg1', 'Target: /B/4', 'RTT (us): 850', 'Loss (ppm): 0', 'Error Rate (ppm): 1200', 'Healthy: true', 'Sample Count: 20'],
-  'qos-policy': ['DAMC, QoS Policy', 'Origin: /damc/scsc', 'Policy Version: 5', 'Expires (ms): 1700000060000', 'Name: /B/4', 'Weight: 3'],
+  'qos-policy': ['DAMC, QoS Policy', 'Policy Body (signed)', 'Signature: ', 'Origin: /damc/scsc', 'Policy Version: 5', 'Expires (ms): 1700000060000', 'Name: /B/4', 'Weight: 3'],
   request: ['DAMC, Request', 'Request /B/4/echo id=42 hop=32', 'Hop Limit: 32', 'Name: /B/4/echo', 'Requester: /damc/router/sg1', 'Request ID: 42', 'Segment Index: 0', 'Segment Count: 1', 'Payload: 6869'],
   response: ['DAMC, Response', 'Hop Limit: 30', 'Name: /B/4/echo', 'Request ID: 42', 'Status: 200'],
   nack: ['DAMC, Nack', 'Nack no-route /C/echo', 'Hop Limit: 31', 'Reason: no-route (1)', 'Reporter: /damc/router/sr1', 'Request ID: 43'],
