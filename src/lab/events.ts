@@ -77,7 +77,9 @@ export function parseMonitorLine(node: string, line: string, ifaces: ReadonlySet
   const before = snap.get(key);
   snap.set(key, state);
   if (before === state || (before === undefined && state === 'up')) return undefined;
-  const text = state === 'up' ? `${key} carrier up` : state === 'gone' ? `${key} removed` : state === 'admin down' ? `${key} carrier down (set down here)` : `${key} carrier down`;
+  const text = state === 'up' ? `${key} carrier up` : state === 'gone' ? `${key} removed`
+    : state === 'admin down' ? `${key} carrier down (set down here)`
+      : before === 'admin down' ? `${key} set up, no carrier yet` : `${key} carrier down`;
   return { time, node, type: 'link', text, data: { iface, state, operstate: operstate.toLowerCase() } };
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -121,6 +121,14 @@ describe('interactive lab @docker figure2', function () {
     }));
     assert.ok(types.has('hello') && types.has('lsa'), [...types].join(','));
     assert.match(lines, /^\d\d:\d\d:\d\d\.\d{6} (in |out) hello \/damc\/router\/sr[12] on eth3 hears/m);
+    // -w - is pcap on stdout, for `| wireshark -k -i -`
+    const piped = await new Promise<Buffer>((resolve) => {
+      const p = spawn(LAB, ['capture', 'sr1:eth3', '--lab', name, '-w', '-', '-c', '3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const parts: Buffer[] = [];
+      p.stdout.on('data', (d: Buffer) => parts.push(d));
+      p.on('close', () => resolve(Buffer.concat(parts)));
+    });
+    assert.equal(new PcapReader().push(piped).length, 3);
     assert.match(lines, /^\d\d:\d\d:\d\d\.\d{6} (in |out) lsa adjacency \/damc\/router\/\S+ \[.*\] seq=\d+ lifetime=120s$/m);
     await waitFibs(lab, want(), 10_000);
   });
@@ -170,7 +178,6 @@ describe('interactive lab @docker figure2', function () {
       await page.waitForTimeout(500);
       mkdirSync(OUT_DIR, { recursive: true });
       await page.screenshot({ path: join(OUT_DIR, 'graph-figure2.png') });
-      copyFileSync(join(OUT_DIR, 'graph-figure2.png'), join(PROJECT_DIR, 'docs', 'graph-figure2.png'));
 
       const id = 'sr1:eth3--sr2:eth3';
       const t0 = Date.now();
@@ -188,6 +195,7 @@ describe('interactive lab @docker figure2', function () {
       assert.match(fib ?? '', /\/damc\/router\/sg1/);
       assert.match(fib ?? '', /\/C\/2local/);
       assert.match((await page.textContent('#neighbors')) ?? '', /sr2two-way/);
+      await page.screenshot({ path: join(OUT_DIR, 'graph-figure2-sg2.png') });
       await waitFibs(lab, want(), 10_000);
     });
   });

@@ -101,6 +101,9 @@ describe('interactive lab (pure)', () => {
       assert.equal(parseMonitorLine('sg1', down, ifs, snap), undefined, 'no change, no event');
       assert.equal(parseMonitorLine('sg1', down.replace('eth3', 'dn1004a'), ifs, snap), undefined, 'not a lab interface');
       assert.equal(parseMonitorLine('sg1', up, ifs, snap)!.text, 'sg1:eth3 carrier up');
+      const adminDown = '[2026-12-01T08:00:00.300000] 1002: eth3@if1003: <BROADCAST,MULTICAST> mtu 9000 qdisc noqueue state DOWN group default';
+      assert.equal(parseMonitorLine('sg1', adminDown, ifs, snap)!.text, 'sg1:eth3 carrier down (set down here)');
+      assert.equal(parseMonitorLine('sg1', down, ifs, snap)!.text, 'sg1:eth3 set up, no carrier yet');
     });
     it('merges sources in time order, times from the burst\'s first event, and summarises the burst', () => {
       const m = new EventMerger({ holdMs: 100, gapMs: 1000 });
