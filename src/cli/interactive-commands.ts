@@ -131,7 +131,7 @@ export function addInteractiveCommands(program: Command, buildProgram: () => Com
 
   program.command('graph').description('serve a live picture of the lab on localhost, or print it (--format dot|mermaid)')
     .argument('[topology]', 'YAML topology file (default: the one running lab)')
-    .option('--lab <name>', 'lab name').option('--port <p>', 'port (0: any free one)', (v) => Number(v), 8080)
+    .option('--lab <name>', 'lab name').option('--port <p>', 'port (0: any free one)', (v) => Number(v), 8088)
     .addOption(new Option('--format <fmt>', 'static output instead of the page').choices(['dot', 'mermaid']))
     .action(async (file: string | undefined, o: LabOpts & { port: number; format?: string }, cmd: Command) => {
       const lab = await labOrOnly(ctxOf(cmd), file, o);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { endName, formatNetemOf, labLinks, netemOf, watchLab, type Lab, type LabLink } from './lab-bridge.js';
 import { CONTROL_SOCKET } from '../node/config.js';
 import { controlRequest } from '../node/control-client.js';
+import { LabError } from '../util/errors.js';
 import { layoutNodes, linkId, type GraphLink, type GraphModel } from './graph-model.js';
 
 export async function graphModel(lab: Lab): Promise<{ model: GraphModel; links: LabLink[]; pids: Map<string, number> }> {
@@ -82,7 +83,8 @@ export async function serveGraph(lab: Lab, projectDir: string, port = 0): Promis
       const n = model.nodes.find((x) => x.id === node);
       if (!n) return json({ error: `no node ${node}` }, 404);
       const ifaces = model.links.filter((l) => l.source === node || l.target === node)
-        .map((l) => (l.source === node ? { iface: l.a, peer: l.b, up: l.up } : { iface: l.b, peer: l.a, up: l.up }));
+        .map((l) => (l.source === node ? { iface: l.a, peer: l.b, up: l.up } : { iface: l.b, peer: l.a, up: l.up }))
+        .sort((x, y) => x.iface.localeCompare(y.iface, 'en', { numeric: true }));
       if (n.kind !== 'damc-sg' && n.kind !== 'damc-sr') return json({ node, kind: n.kind, links: ifaces });
       const sock = `/proc/${pids.get(node)}/root${CONTROL_SOCKET}`;
       void Promise.all([controlRequest(sock, { cmd: 'neighbors' }, 3000), controlRequest(sock, { cmd: 'fib' }, 3000)])
@@ -92,7 +94,14 @@ export async function serveGraph(lab: Lab, projectDir: string, port = 0): Promis
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()); });
+  try {
+    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()); });
+  } catch (e) {
+    clearInterval(timer);
+    clearInterval(pidTimer);
+    watch.close();
+    throw new LabError('GRAPH_PORT', `cannot serve the graph on 127.0.0.1:${port}: ${(e as Error).message}`, 'choose another with --port <p> (0: any free port)', { cause: e });
+  }
   const addr = server.address();
   return {
     server,

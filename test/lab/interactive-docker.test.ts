@@ -72,7 +72,9 @@ describe('interactive lab @docker figure2', function () {
     const evs = text.trim().split('\n').map((l) => JSON.parse(l) as { t: number; node: string; type: string; text: string; fibChanges?: number });
     const down = evs.findIndex((e) => e.type === 'link' && /^sg[12]:eth4 carrier down/.test(e.text));
     assert.ok(down >= 0, text);
-    assert.equal(evs[down]!.t, 0, 'the burst starts at the carrier loss');
+    // ip stamps a link line when it reads it, so under load a router's reaction can sort first
+    // by a few ms; the carrier loss still opens the burst.
+    assert.ok(evs[down]!.t <= 50, `carrier down at t+${evs[down]!.t} ms:\n${text}`);
     const after = evs.slice(down);
     assert.ok(after.some((e) => e.type === 'adjacency' && e.node === 'sg1' && /down: sg2 on eth4 \(carrier down\)/.test(e.text)), text);
     assert.ok(after.some((e) => e.type === 'spf' && (e.fibChanges ?? 0) > 0), text);
