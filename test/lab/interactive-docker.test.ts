@@ -94,6 +94,14 @@ describe('interactive lab @docker figure2', function () {
     assert.match((await withLab(['netem', 'show'], 'sg1')).stdout, /sg1:eth3\s+sg1 -> sr1\s+delay 50ms/);
     assert.equal((await withLab(['netem', 'reset'], 'sg1:eth3')).stdout, 'sg1:eth3: removed delay 50ms\n');
     assert.ok((await rtt('sg1', 'sr1')) < base + 20);
+    // --both: each direction gets 25 ms, so the round trip grows by 50
+    const b0 = await rtt('sr1', 'sr2');
+    assert.equal((await withLab(['netem', 'set'], 'sr1:eth3', '--delay', '25ms', '--both')).stdout,
+      'sr1:eth3 (toward sr2:eth3): delay 25ms\nsr2:eth3 (toward sr1:eth3): delay 25ms\n');
+    const b1 = await rtt('sr1', 'sr2');
+    console.log(`      lab ping sr1 -> sr2: ${b0} ms, with 25 ms both ways on sr1:eth3 <-> sr2:eth3 ${b1} ms`);
+    assert.ok(b1 - b0 >= 50, `${b1} - ${b0}`);
+    await withLab(['netem', 'reset'], 'sr1:eth3', '--both');
   });
 
   it('netem from the YAML: a one-way 50 ms on sr2 -> sr3 shows in that direction only', async () => {
