@@ -85,13 +85,14 @@ export function addInteractiveCommands(program: Command, buildProgram: () => Com
       const ends = await netemShow(lab, node);
       if (o.json) return out(JSON.stringify(ends, null, 2));
       out(table(['END', 'DIRECTION', 'IMPAIRMENT', 'FRAMES', 'DROPPED'], ends.map((e) => [
-        endName(e.end), `${e.end.node} -> ${e.peer.node}`, formatNetem(e.state?.settings), e.state ? String(e.state.frames) : '', e.state ? String(e.state.dropped) : ''])));
+        endName(e.end), `${e.end.node} -> ${e.peer.node}`, e.orphaned ? 'BROKEN: diverted, relay gone (netem reset fixes it)' : formatNetem(e.state?.settings),
+        e.state ? String(e.state.frames) : '', e.state ? String(e.state.dropped) : ''])));
     });
   withLab(netem.command('reset').description('remove every impairment from <node>:<if>').argument('<end>', 'e.g. sg1:eth3'))
     .option('--both', 'the peer end too')
     .action(async (end: string, o: LabOpts & { both?: boolean }, cmd: Command) => {
       const lab = await labForNode(ctxOf(cmd), end.split(':')[0]!, o);
-      for (const c of await netemReset(lab, end, { both: !!o.both })) out(`${endName(c.end)}: ${c.previous ? `removed ${formatNetem(c.previous)}` : 'had no impairment'}`);
+      for (const c of await netemReset(lab, end, { both: !!o.both })) out(`${endName(c.end)}: ${c.previous ? `removed ${formatNetem(c.previous)}` : c.repaired ? 'its relay was gone: removed the diversion it left' : 'had no impairment'}`);
     });
 
   withLab(program.command('capture').description('capture on <node>:<if> from the host, in the node\'s namespace (any image)')

@@ -41,7 +41,9 @@ function teardown(): void {
   rmSync(sockPath, { force: true });
 }
 
-spawnSync('ip', ['link', 'del', names.a]); // a stale pair from a relay that was killed
+// Leftovers of a relay that was killed (its diversion would blackhole the interface).
+spawnSync('nft', ['delete', 'table', 'netdev', names.table]);
+spawnSync('ip', ['link', 'del', names.a]);
 sh('ip', ['-batch', '-'], `link add ${names.a} type veth peer name ${names.b}\nlink set ${names.a} up\nlink set ${names.b} up\n`);
 const bInfo = addon.interfaceInfo(names.b);
 const tx = new addon.PacketSocket(bInfo.ifindex, 65536 + 18, 1 << 20, 4 << 20, () => {}, () => {}, 0, 1);
@@ -91,7 +93,7 @@ const server = createServer((c) => {
     if (i < 0) return;
     const req = JSON.parse(buf.slice(0, i)) as { cmd: string; settings?: NetemSettings };
     if (req.cmd === 'set' && req.settings) imp.settings = req.settings;
-    c.end(JSON.stringify({ ok: true, data: { iface, settings: imp.settings, started, ...counts } }) + '\n');
+    c.end(JSON.stringify({ ok: true, data: { iface, pid: process.pid, settings: imp.settings, started, ...counts } }) + '\n');
     if (req.cmd === 'stop') stop(0);
   });
   c.on('error', () => {});

@@ -13,12 +13,13 @@ import { checkNetem, mergeNetem, type NetemSettings, type ResolvedTopology } fro
 import { LabError } from '../util/errors.js';
 import type { Lab } from './lab.js';
 import { endName, labLinks, selectLinks, type LinkEnd } from './links.js';
+import { netemNames } from './netem-rules.js';
 
 const RELAY = fileURLToPath(new URL('./netem-relay.js', import.meta.url));
 
-export interface RelayState { iface: string; settings: NetemSettings; started: number; frames: number; sent: number; dropped: number }
-export interface NetemEnd { end: LinkEnd; peer: LinkEnd; state?: RelayState }
-export interface NetemChange { end: LinkEnd; peer: LinkEnd; settings: NetemSettings; replaced: string[]; previous?: NetemSettings }
+export interface RelayState { iface: string; /** the relay process */ pid: number; settings: NetemSettings; started: number; frames: number; sent: number; dropped: number }
+export interface NetemEnd { end: LinkEnd; peer: LinkEnd; state?: RelayState; /** diverted to a relay that no longer answers */ orphaned?: boolean }
+export interface NetemChange { end: LinkEnd; peer: LinkEnd; settings: NetemSettings; replaced: string[]; previous?: NetemSettings; /** undid the diversion of a relay that was gone */ repaired?: boolean }
 
 export function relaySocket(labDir: string, e: LinkEnd): string {
   return join(labDir, 'netem', `${e.node}.${e.iface}.sock`);
@@ -64,6 +65,17 @@ async function startRelay(labDir: string, pid: number, e: LinkEnd, settings: Net
     'it needs nft (nftables) and tcpdump on this machine: run scripts/setup');
 }
 
+/** The relay's veth exists but no relay answers: frames leaving the interface go nowhere. */
+function diverted(pid: number | undefined, iface: string): { table: string; a: string } | undefined {
+  if (!pid) return undefined;
+  try {
+    const n = netemNames(iface, Number(readFileSync(`/proc/${pid}/root/sys/class/net/${iface}/ifindex`, 'utf8')));
+    return existsSync(`/proc/${pid}/root/sys/class/net/${n.a}`) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function endsOf(lab: Lab, at: string, both: boolean): Promise<{ ends: { end: LinkEnd; peer: LinkEnd }[]; pids: Map<string, number> }> {
   if (!at.includes(':')) throw new LabError('NETEM_ARGS', `'${at}' is not <node>:<iface>`, 'name one end of a link, e.g. sg1:eth3');
   const { links, pids } = await labLinks(lab);
@@ -95,23 +107,31 @@ export async function netemSet(lab: Lab, at: string, change: NetemSettings, o: {
 
 /** Every end of the lab's links (of one node when given) with what its relay says. */
 export async function netemShow(lab: Lab, node?: string): Promise<NetemEnd[]> {
-  const { links } = await labLinks(lab);
+  const { links, pids } = await labLinks(lab);
   const ends = links.flatMap((l) => [{ end: l.a, peer: l.b }, { end: l.b, peer: l.a }]).filter((x) => !node || x.end.node === node);
   return Promise.all(ends.map(async (x) => {
     const state = await ask(relaySocket(lab.dir, x.end), { cmd: 'get' });
-    return state ? { ...x, state } : x;
+    if (state) return { ...x, state };
+    return diverted(pids.get(x.end.node), x.end.iface) ? { ...x, orphaned: true } : x;
   }));
 }
 
 /** Removes every impairment from the end(s); returns what each had. */
 export async function netemReset(lab: Lab, at: string, o: { both?: boolean } = {}): Promise<NetemChange[]> {
-  const { ends } = await endsOf(lab, at, !!o.both);
+  const { ends, pids } = await endsOf(lab, at, !!o.both);
   const out: NetemChange[] = [];
   for (const { end, peer } of ends) {
     const sock = relaySocket(lab.dir, end);
     const was = await ask(sock, { cmd: 'stop' });
     for (let i = 0; i < 40 && existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
-    out.push({ end, peer, settings: {}, replaced: [], ...(was ? { previous: was.settings } : {}) });
+    // A relay that was killed leaves its diversion behind; undo it from here.
+    const left = diverted(pids.get(end.node), end.iface);
+    if (left) {
+      const pid = String(pids.get(end.node));
+      await new Promise((r) => spawn('nsenter', ['-t', pid, '-n', 'nft', 'delete', 'table', 'netdev', left.table], { stdio: 'ignore' }).on('close', r).on('error', r));
+      await lab.ctx.net.batchIn(pids.get(end.node)!, [`link del ${left.a}`]).catch(() => undefined);
+    }
+    out.push({ end, peer, settings: {}, replaced: [], ...(was ? { previous: was.settings } : {}), ...(left && !was ? { repaired: true } : {}) });
   }
   return out;
 }

@@ -94,6 +94,14 @@ describe('interactive lab @docker figure2', function () {
     assert.match((await withLab(['netem', 'show'], 'sg1')).stdout, /sg1:eth3\s+sg1 -> sr1\s+delay 50ms/);
     assert.equal((await withLab(['netem', 'reset'], 'sg1:eth3')).stdout, 'sg1:eth3: removed delay 50ms\n');
     assert.ok((await rtt('sg1', 'sr1')) < base + 20);
+    // A relay killed outright leaves its diversion: show says so, reset undoes it.
+    await withLab(['netem', 'set'], 'sg1:eth3', '--delay', '10ms');
+    const shown = JSON.parse((await withLab(['netem', 'show'], 'sg1', '--json')).stdout) as { end: { iface: string }; state?: { pid: number } }[];
+    process.kill(shown.find((e) => e.end.iface === 'eth3')!.state!.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match((await withLab(['netem', 'show'], 'sg1')).stdout, /sg1:eth3\s+sg1 -> sr1\s+BROKEN: diverted, relay gone/);
+    assert.equal((await withLab(['netem', 'reset'], 'sg1:eth3')).stdout, 'sg1:eth3: its relay was gone: removed the diversion it left\n');
+    assert.match((await withLab(['ping'], 'sg1', '/damc/router/sr1')).stdout, /: ok, \d+ ms/);
     // --both: each direction gets 25 ms, so the round trip grows by 50
     const b0 = await rtt('sr1', 'sr2');
     assert.equal((await withLab(['netem', 'set'], 'sr1:eth3', '--delay', '25ms', '--both')).stdout,
