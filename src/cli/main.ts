@@ -10,8 +10,11 @@ import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topolog
 import { isLabError } from '../util/errors.js';
 import { ctxOf, labForNode, labOf } from './common.js';
 import { deploySummary, statusTable } from './format.js';
+import { addInteractiveCommands } from './interactive-commands.js';
 import { addNodeCommands } from './node-commands.js';
 
+/** The whole `lab` program; the shell builds a fresh one for each line it runs. (Body not re-indented, to keep merges small.) */
+export function buildProgram(): Command {
 const program = new Command('lab')
   .description('containerlab-style lab for DAMC: YAML topology -> Docker containers joined by veth links')
   .option('--socket <path>', 'Docker API socket (default /var/run/docker.sock, or $DAMC_DOCKER_SOCKET)')
@@ -108,6 +111,7 @@ program.command('generate')
   });
 
 addNodeCommands(program);
+addInteractiveCommands(program, buildProgram);
 
 const images = program.command('images').description('the node images: damc-node (runtime) and damc-node-full (runtime + project)');
 images.command('build')
@@ -145,12 +149,15 @@ images.command('ls')
     for (const r of [['IMAGE', 'SIZE', 'CREATED', 'WHAT'], ...rows]) process.stdout.write(r.map((v, c) => (c < 3 ? v.padEnd(w[c]!) : v)).join('  ') + '\n');
   });
 
+return program;
+}
+
 /** The Docker socket of the context's runtime (the full image is built through the API). */
 function socketOf(runtime: Runtime): string {
   return runtime instanceof DockerRuntime ? runtime.socketPath : DEFAULT_DOCKER_SOCKET;
 }
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+buildProgram().parseAsync(process.argv).catch((e: unknown) => {
   if (isLabError(e)) {
     process.stderr.write(e.describe() + '\n');
     process.exitCode = 1;

@@ -12,6 +12,7 @@ import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
 import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TOPOLOGY, containerName } from './labels.js';
 import { describeLink, planLinks } from './link-plan.js';
+import { applyTopologyNetem } from './netem.js';
 import { NodeImage } from './node-image.js';
 import { settleAll, SettledError } from './parallel.js';
 import type { DeployReport } from './reports.js';
@@ -136,6 +137,8 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
     step = 'wait for links up';
     await settleAll(nodes, ctx.concurrency, (n) => waitUp(ctx, n, pids.get(n.name)!));
     phase('ready');
+    step = 'apply netem';
+    if (await applyTopologyNetem(topo, labDir, pids)) phase('netem');
     return report(false, image);
   } catch (e) {
     let cause = e;

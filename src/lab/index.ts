@@ -9,3 +9,10 @@ export { NodeImage, NODE_IMAGE_REPO, IMAGE_LABEL, IMAGE_KIND_RUNTIME } from './n
 export { planLinks, describeLink, type LinkPlan } from './link-plan.js';
 export { containerName, LABEL_LAB, LABEL_NODE, LABEL_KIND, LABEL_IFACES, LABEL_LABDIR, LABEL_TOPOLOGY } from './labels.js';
 export { FullNodeImage, FULL_IMAGE_REPO, IMAGE_KIND_FULL, listDamcImages, mb, type BuildFigures, type DamcImageInfo } from './full-node-image.js';
+export { labLinks, linksFromLabels, selectLinks, setLinks, endName, linkName, linkUp, type LabLink, type LabNode, type LinkEnd, type LinkChange } from './links.js';
+export { netemSet, netemShow, netemReset, netemOf, applyTopologyNetem, relaySocket, type NetemChange, type NetemEnd, type RelayState } from './netem.js';
+export { capture, tcpdumpArgs, type CaptureOptions } from './capture.js';
+export { frameLine, describeMessage } from './frame-line.js';
+export { PcapReader, type PcapFrame } from './pcap-stream.js';
+export { EventMerger, formatTimed, timedJson, parseRouterLine, parseMonitorLine, type WatchEvent, type Timed } from './events.js';
+export { watchLab, type LabWatch } from './lab-watch.js';

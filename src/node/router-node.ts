@@ -138,7 +138,7 @@ export class RouterNode {
           e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : 'spf run: fib unchanged');
         break;
       case 'originate':
-        log.debug({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS, ...hr(log) }, 'lsa originated');
+        log.info({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS, ...hr(log) }, 'lsa originated');
         break;
       case 'lsa-drop': {
         const f = e.reason === 'older sequence number' ? log.debug.bind(log) : log.warn.bind(log);

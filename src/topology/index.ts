@@ -14,3 +14,4 @@ export {
   type AddressPlan, type Addressing, type PodLinkAddresses,
 } from './address-plan.js';
 export type { RawTopology, RawNode, RawLink, RawAddressing } from './raw.js';
+export { checkNetem, formatNetem, isEmptyNetem, mergeNetem, parseNetem, NETEM_FIELDS, type NetemInput, type NetemSettings } from './netem-spec.js';

@@ -26,11 +26,20 @@ export const rawNodeSchema = z.strictObject({
   services: z.array(z.string()).optional(),
 });
 
+/** Impairments on one direction of a link (see netem-spec.ts): "20ms", "5%", "10mbit" or numbers. */
+const netemValue = z.union([z.string(), z.number()]);
+export const rawNetemSchema = z.strictObject({
+  delay: netemValue.optional(), jitter: netemValue.optional(), loss: netemValue.optional(), rate: netemValue.optional(),
+  corrupt: netemValue.optional(), duplicate: netemValue.optional(), reorder: netemValue.optional(),
+});
+
 export const rawLinkSchema = z.strictObject({
   endpoints: z.tuple([z.string(), z.string()]),
   mtu: z.number().int().min(68).max(65535).optional(),
   /** One number for both directions, or [cost a→b, cost b→a]. */
   cost: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
+  /** Impairments: one set for both directions, or [leaving a, leaving b] (null: none that way). */
+  netem: z.union([rawNetemSchema, z.tuple([rawNetemSchema.nullable(), rawNetemSchema.nullable()])]).optional(),
 });
 
 export const rawTimersSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { LabError } from '../util/errors.js';
 import { DEFAULT_ADDRESSING, planPodAddresses } from './address-plan.js';
 import './builtin-kinds.js';
 import { lookupKind } from './kinds.js';
+import { checkNetem, isEmptyNetem, parseNetem } from './netem-spec.js';
 import type { RawNodeDefaults, RawTopology } from './raw.js';
 import {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS,
@@ -83,6 +84,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     const where = `link ${index + 1} [${rl.endpoints.join(', ')}]`;
     const [ca, cb] = typeof rl.cost === 'number' ? [rl.cost, rl.cost] : rl.cost ?? [DEFAULT_COST, DEFAULT_COST];
     const link = { index, mtu: rl.mtu ?? DEFAULT_MTU } as ResolvedLink;
+    const netem = Array.isArray(rl.netem) ? rl.netem : [rl.netem, rl.netem];
     const ends = rl.endpoints.map((ep, side): ResolvedInterface => {
       const m = /^([^:]*):(.*)$/.exec(ep);
       if (!m) {
@@ -112,6 +114,8 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       }
       used.set(key, index);
       const iface: ResolvedInterface = { node, name: ifName, link, cost: side === 0 ? ca : cb };
+      const ne = netem[side] ? checkNetem(parseNetem(netem[side], `${where} netem (leaving ${ep})`), `${where} netem`) : undefined;
+      if (!isEmptyNetem(ne)) iface.netem = ne;
       node.interfaces.push(iface);
       return iface;
     });

@@ -1,6 +1,7 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
 import type { AddressPlan } from './address-plan.js';
 import type { KindSpec } from './kinds.js';
+import type { NetemSettings } from './netem-spec.js';
 
 export interface Timers {
   helloIntervalMs: number;
@@ -33,6 +34,8 @@ export interface ResolvedInterface {
   link: ResolvedLink;
   /** Cost of sending out of this interface. */
   cost: number;
+  /** Impairments on frames leaving this interface (the YAML's per-link netem:), if any. */
+  netem?: NetemSettings;
 }
 
 export interface ResolvedLink {
