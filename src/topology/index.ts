@@ -14,3 +14,5 @@ export {
   type AddressPlan, type Addressing, type PodLinkAddresses,
 } from './address-plan.js';
 export type { RawTopology, RawNode, RawLink, RawAddressing } from './raw.js';
+export { parseDuration, resolveServices, FIRST_BUILTIN_PORT, type ResolvedService, type ServiceApp } from './services.js';
+export { proxyEnv } from './service-config.js';
