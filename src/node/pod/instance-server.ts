@@ -15,6 +15,8 @@ export class InstanceServer {
   private server: Server | undefined;
   private readonly app: App;
   served = 0;
+  /** The port actually bound (spec.port, or the one the system chose for port 0). */
+  boundPort = 0;
 
   constructor(readonly spec: PodServiceConfig, pod: string, private readonly log: Logger) {
     this.knobs = { delayMs: spec.delayMs, errorRate: spec.errorRate };
@@ -44,7 +46,8 @@ export class InstanceServer {
       server.listen(this.spec.port, host, () => resolve());
     });
     const addr = server.address();
-    return typeof addr === 'object' && addr ? addr.port : this.spec.port;
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : this.spec.port;
+    return this.boundPort;
   }
 
   close(): void {

@@ -75,6 +75,11 @@ export class Pod {
     }
   }
 
+  /** Built-in instance -> the port it listens on. */
+  boundPorts(): Map<string, number> {
+    return new Map([...this.builtins].map(([k, v]) => [k, v.boundPort]));
+  }
+
   views(): PodView[] {
     return (this.cfg.podServices ?? []).map((s) => {
       const b = this.builtins.get(s.instance);
