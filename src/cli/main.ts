@@ -11,6 +11,7 @@ import { isLabError } from '../util/errors.js';
 import { ctxOf, labForNode, labOf } from './common.js';
 import { deploySummary, statusTable } from './format.js';
 import { addNodeCommands } from './node-commands.js';
+import { addServiceCommands } from './service-commands.js';
 
 const program = new Command('lab')
   .description('containerlab-style lab for DAMC: YAML topology -> Docker containers joined by veth links')
@@ -108,6 +109,7 @@ program.command('generate')
   });
 
 addNodeCommands(program);
+addServiceCommands(program);
 
 const images = program.command('images').description('the node images: damc-node (runtime) and damc-node-full (runtime + project)');
 images.command('build')

@@ -61,7 +61,7 @@ export class PodClient {
   call(to: LocalInstance, req: HttpRequestParts, retried = false): Promise<HttpAnswer> {
     return new Promise((resolve) => {
       const headers = req.headers.filter(([k]) => k.toLowerCase() !== 'content-length');
-      headers.push(['content-length', String(req.body.length)]);
+      if (req.body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) headers.push(['content-length', String(req.body.length)]);
       const r = request({ host: to.address, port: to.port, method: req.method, path: req.path, headers: headers.flat(), agent: this.agent, timeout: this.timeoutMs }, (res) => {
         const parts: Buffer[] = [];
         let n = 0;
