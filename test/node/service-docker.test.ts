@@ -90,6 +90,13 @@ describe('service plane @docker figure2 + a user program', function () {
     assert.match(b.out, /no route to \/B\/7/);
   });
 
+  it('keep-alive: one curl with two URLs re-uses its connection to the proxy', async () => {
+    const r = await run(lab, 'pod1', ['curl', '-sv', '-o', '/dev/null', '-o', '/dev/null', 'http://A/echo', 'http://C/echo']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Re-using existing connection/);
+    assert.equal((r.out.match(/< HTTP\/1.1 200 OK/g) ?? []).length, 2, r.out);
+  });
+
   it('`lab call` prints the body; `lab service set` makes an instance slow, then failing', async () => {
     const lab_ = join(PROJECT_DIR, 'lab');
     const c = await exec(lab_, ['call', '--lab', lab.name, 'pod2', 'http://4.B/echo', '-d', 'from lab call']);
@@ -134,6 +141,12 @@ describe('service plane @docker figure2 + a user program', function () {
       const retx = after.router.dataRetransmitted! - before.router.dataRetransmitted!;
       console.log(`      200 calls in ${ms} ms under 5% loss; sg1 retransmitted ${retx} segments`);
       assert.ok(retx > 0, 'losses were repaired by retransmission');
+      const t1 = Date.now();
+      const big = await run(lab, 'pod1', ['bash', '-c',
+        'head -c 8388608 /dev/urandom > /tmp/big && sha256sum < /tmp/big && curl -sS --fail-with-body --max-time 60 --data-binary @/tmp/big http://4.B/raw | sha256sum']);
+      const [sent, back] = big.out.trim().split('\n');
+      assert.equal(back, sent, big.out);
+      console.log(`      8 MiB up and back under the same loss in ${Date.now() - t1} ms`);
     } finally {
       await lossy(sg1, 'eth3', undefined).catch(() => undefined);
       await lossy(sr1, 'eth1', undefined).catch(() => undefined);

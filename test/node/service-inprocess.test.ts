@@ -15,6 +15,8 @@ import { fabricInterfaces, RouterNode } from '../../src/node/router-node.js';
 import { MemorySeqStore, VirtualScheduler } from '../../src/routing/index.js';
 import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
 import { logger } from '../../src/util/log.js';
+import { decodeHttpResponse, encodeHttpRequest } from '../../src/service/index.js';
+import { Name } from '../../src/wire/index.js';
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
 
@@ -144,6 +146,14 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
     assert.match(b9.body.toString(), /no route to \/B\/9/);
     const bad = await viaProxy(proxyOf('pod1'), 'http://a.b.c/');
     assert.equal(bad.status, 400);
+  });
+
+  it('a name that reaches an SG without such an instance is a 404 with the reason', async () => {
+    // /A/4/x matches /A/4 in every FIB, so it reaches sg4, which has no instance "/A/4/x".
+    const sg1 = routers.get('sg1')!.service!;
+    const r = await sg1.transport.request(Name.parse('/A/4/x'), encodeHttpRequest({ method: 'GET', path: '/', headers: [], body: new Uint8Array() }), 5000);
+    assert.equal(r.status, 404);
+    assert.match(Buffer.from(decodeHttpResponse(r.body).body).toString(), /\/A\/4\/x is neither a service \(\/B\) nor an instance \(\/B\/4\) \(sg4\)/);
   });
 
   it('an instance slower than the deadline is a 504; knobs set through the pod\'s control', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { DataPacket } from '../../src/routing/forwarder.js';
 import { VirtualScheduler } from '../../src/routing/virtual-time.js';
-import { RttEstimator, Reassembly, acked, split, Transport, TransportError, type TransportDeps } from '../../src/service/transport/index.js';
+import { RttEstimator, Reassembly, acked, split, SegmentSender, Transport, TransportError, type TransportDeps } from '../../src/service/transport/index.js';
 import { Name } from '../../src/wire/index.js';
 import { decode, encode } from '../../src/wire/index.js';
 
@@ -97,6 +97,21 @@ describe('service transport: segmentation and reliability (virtual time)', () =>
     assert.ok(r.complete);
     assert.equal(sha(r.body()), sha(b));
     assert.equal(new Reassembly(2, 10).push(0, new Uint8Array(11)), 'too-large');
+  });
+
+  it('a segment overtaken by three later ones is sent again at once, not an RTO later', () => {
+    const sched = new VirtualScheduler();
+    const sent: [number, boolean][] = [];
+    const s = new SegmentSender(10, sched, new RttEstimator(), { transmit: (i, retx) => sent.push([i, retx]), done: () => {}, failed: () => {} },
+      { initialWindow: 8, maxWindow: 8, retxLimit: 3 });
+    s.start();
+    assert.deepEqual(sent.map(([i]) => i), [0, 1, 2, 3, 4, 5, 6, 7]);
+    sched.advance(1);
+    s.onAck({ below: 0, bits: Uint8Array.of(0b011) }); // 1 and 2 held: 0 overtaken by two
+    assert.ok(!sent.some(([, r]) => r));
+    s.onAck({ below: 0, bits: Uint8Array.of(0b111) }); // 3 held too: 0 is lost
+    assert.deepEqual(sent.filter(([, r]) => r), [[0, true]]);
+    assert.equal(s.retransmissions, 1);
   });
 
   it('a small request and its answer, no loss: one segment each way plus acks', async () => {

@@ -27,9 +27,16 @@ export class SegmentLostError extends Error {
 
 interface Pending {
   txTime: number;
+  /** Order of this transmission among all of this sender's. */
+  txSeq: number;
   rtoExpiry: number;
   nRetx: number;
+  /** Segments sent after this one that the receiver already holds. */
+  laterAcked: number;
 }
+
+/** A segment is taken for lost once this many segments sent after it were acknowledged (TCP's dupthresh). */
+export const LOSS_THRESHOLD = 3;
 
 export interface SenderEvents {
   /** Puts segment i on the wire (retx: it was sent before). */
@@ -45,6 +52,7 @@ export class SegmentSender {
   private readonly retxCount = new Map<number, number>();
   private readonly retxQ = new Set<number>();
   private nextNew = 0;
+  private txSeq = 0;
   private cwnd: number;
   private lastDecrease = -Infinity;
   private timer: Timer | undefined;
@@ -79,12 +87,30 @@ export class SegmentSender {
   onAck(ack: SegmentAck): void {
     if (this.finished) return;
     const now = this.sched.now();
+    const newly: number[] = [];
     for (const [i, st] of this.pendings) {
       if (!acked(ack, i)) continue;
       this.pendings.delete(i);
       this.markAcked(i);
+      newly.push(st.txSeq);
       if (st.nRetx === 0) this.rtt.push(now - st.txTime);
       this.cwnd = Math.min(this.p.maxWindow, this.cwnd + 1 / Math.max(1, this.cwnd));
+    }
+    // Holes: a segment that segments sent after it have overtaken is lost; send it again now
+    // rather than an RTO later (the receiver's bitmap says which were overtaken).
+    if (newly.length > 0) {
+      let lost = false;
+      for (const [i, st] of this.pendings) {
+        for (const q of newly) if (q > st.txSeq) st.laterAcked++;
+        if (st.laterAcked < LOSS_THRESHOLD) continue;
+        this.pendings.delete(i);
+        if (!this.countRetx(i)) return;
+        lost = true;
+      }
+      if (lost && now - this.lastDecrease >= (this.rtt.smoothed ?? this.rtt.rto)) {
+        this.cwnd = Math.max(2, this.cwnd / 2);
+        this.lastDecrease = now;
+      }
     }
     // Queued for retransmission but held after all (its ack was late, not lost).
     for (const i of this.retxQ) if (acked(ack, i)) { this.retxQ.delete(i); this.markAcked(i); }
@@ -120,15 +146,7 @@ export class SegmentSender {
     for (const [i, st] of this.pendings) {
       if (st.rtoExpiry > now) continue;
       this.pendings.delete(i);
-      const n = (this.retxCount.get(i) ?? 0) + 1;
-      if (n > this.p.retxLimit) {
-        this.finished = true;
-        this.timer?.cancel();
-        this.ev.failed(new SegmentLostError(i, this.count, this.p.retxLimit));
-        return;
-      }
-      this.retxCount.set(i, n);
-      this.retxQ.add(i);
+      if (!this.countRetx(i)) return;
       expired = true;
     }
     if (expired) {
@@ -138,6 +156,20 @@ export class SegmentSender {
         this.lastDecrease = now;
       }
     }
+  }
+
+  /** Queues segment i for retransmission; false (and the body failed) past the limit. */
+  private countRetx(i: number): boolean {
+    const n = (this.retxCount.get(i) ?? 0) + 1;
+    if (n > this.p.retxLimit) {
+      this.finished = true;
+      this.timer?.cancel();
+      this.ev.failed(new SegmentLostError(i, this.count, this.p.retxLimit));
+      return false;
+    }
+    this.retxCount.set(i, n);
+    this.retxQ.add(i);
+    return true;
   }
 
   private processTx(): void {
@@ -154,7 +186,7 @@ export class SegmentSender {
         i = this.nextNew++;
         if (this.isAcked[i]) continue;
       } else break;
-      this.pendings.set(i, { txTime: now, rtoExpiry: now + this.rtt.rto, nRetx: this.retxCount.get(i) ?? 0 });
+      this.pendings.set(i, { txTime: now, txSeq: this.txSeq++, rtoExpiry: now + this.rtt.rto, nRetx: this.retxCount.get(i) ?? 0, laterAcked: 0 });
       if (retx) this.retransmissions++;
       this.ev.transmit(i, retx);
     }
