@@ -99,15 +99,18 @@ export class SegmentSender {
     // Holes: a segment that segments sent after it have overtaken is lost; send it again now
     // rather than an RTO later (the receiver's bitmap says which were overtaken).
     if (newly.length > 0) {
-      let lost = false;
+      const lost: number[] = [];
       for (const [i, st] of this.pendings) {
         for (const q of newly) if (q > st.txSeq) st.laterAcked++;
-        if (st.laterAcked < LOSS_THRESHOLD) continue;
+        if (st.laterAcked >= LOSS_THRESHOLD) lost.push(i);
+      }
+      for (const i of lost) {
         this.pendings.delete(i);
         if (!this.countRetx(i)) return;
-        lost = true;
+        this.retxQ.delete(i);
+        this.transmit(i, true); // ahead of the window: it holds the receiver's reassembly up
       }
-      if (lost && now - this.lastDecrease >= (this.rtt.smoothed ?? this.rtt.rto)) {
+      if (lost.length > 0 && now - this.lastDecrease >= (this.rtt.smoothed ?? this.rtt.rto)) {
         this.cwnd = Math.max(2, this.cwnd / 2);
         this.lastDecrease = now;
       }
@@ -173,7 +176,6 @@ export class SegmentSender {
   }
 
   private processTx(): void {
-    const now = this.sched.now();
     while (this.pendings.size < Math.floor(this.cwnd)) {
       let i: number;
       let retx = false;
@@ -186,11 +188,16 @@ export class SegmentSender {
         i = this.nextNew++;
         if (this.isAcked[i]) continue;
       } else break;
-      this.pendings.set(i, { txTime: now, txSeq: this.txSeq++, rtoExpiry: now + this.rtt.rto, nRetx: this.retxCount.get(i) ?? 0, laterAcked: 0 });
-      if (retx) this.retransmissions++;
-      this.ev.transmit(i, retx);
+      this.transmit(i, retx);
     }
     this.arm();
+  }
+
+  private transmit(i: number, retx: boolean): void {
+    const now = this.sched.now();
+    this.pendings.set(i, { txTime: now, txSeq: this.txSeq++, rtoExpiry: now + this.rtt.rto, nRetx: this.retxCount.get(i) ?? 0, laterAcked: 0 });
+    if (retx) this.retransmissions++;
+    this.ev.transmit(i, retx);
   }
 
   private arm(): void {
