@@ -168,5 +168,8 @@ describe('service transport: segmentation and reliability (virtual time)', () =>
     const p = n.client.request(Name.parse('/Q'), Buffer.from('x'), 5000);
     n.client.receive({ type: 'nack', name: Name.parse('/Q'), requester: A, requestId: 1n, reason: 'no-route', hopLimit: 30, reporter: Name.parse('/damc/router/sr1') });
     await assert.rejects(n.run(p), (e: unknown) => e instanceof TransportError && e.code === 'no-route' && /no route to \/Q/.test(e.message));
+    const q = n.client.request(Name.parse('/B/4'), Buffer.from('x'), 5000);
+    n.client.receive({ type: 'nack', name: Name.parse('/B/4'), requester: A, requestId: 2n, reason: 'hop-limit', hopLimit: 30, reporter: Name.parse('/damc/router/sr1') });
+    await assert.rejects(n.run(q), (e: unknown) => e instanceof TransportError && e.code === 'hop-limit' && /hop limit spent on the way to \/B\/4/.test(e.message));
   });
 });
