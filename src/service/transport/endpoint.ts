@@ -231,7 +231,7 @@ export class Transport {
       const name = p.name, requester = p.requester, id = p.requestId;
       const created: ServerExchange = {
         name, requester, id, served: false, sender: undefined,
-        rx: new SegmentReceiver(p.segCount, this.p.maxBodyBytes, this.d.scheduler, (a) => this.sendRequestAck(name, requester, id, a), this.p.ack),
+        rx: new SegmentReceiver(p.segCount, this.p.maxBodyBytes, this.d.scheduler, (a) => this.sendRequestAck(name, requester, id, a), this.p.ack, true),
         idle: this.d.scheduler.after(this.p.idleMs, () => this.endServer(key, created)),
       };
       ex = created;
@@ -270,6 +270,7 @@ export class Transport {
       status = 502;
       body = new TextEncoder().encode(`response body of ${body.length} bytes is over the ${this.p.maxBodyBytes}-byte limit\n`);
     }
+    ex.rx.cancel(); // the answer acknowledges the request: no separate ack needed now
     const segs = split(body, this.segmentSize(ex.name, ex.requester, true));
     const sender = new SegmentSender(segs.length, this.d.scheduler, this.rttFor(`to ${ex.requester.key}`), {
       transmit: (i, retx) => {

@@ -10,16 +10,24 @@ import { Reassembly } from './segments.js';
 export interface AckPolicy {
   every: number;
   delayMs: number;
+  /**
+   * A serving SG holds the ack of a complete request this long: an answer that starts sooner
+   * acknowledges it anyway (one packet less per exchange). Well under the 50 ms RTO floor.
+   */
+  completeDelayMs: number;
 }
 
-export const DEFAULT_ACK: AckPolicy = { every: 4, delayMs: 2 };
+export const DEFAULT_ACK: AckPolicy = { every: 4, delayMs: 2, completeDelayMs: 5 };
 
 export class SegmentReceiver {
   readonly parts: Reassembly;
   private unacked = 0;
   private timer: Timer | undefined;
 
-  constructor(count: number, maxBytes: number, private readonly sched: Scheduler, private readonly sendAck: (a: SegmentAck) => void, private readonly p: AckPolicy = DEFAULT_ACK) {
+  constructor(
+    count: number, maxBytes: number, private readonly sched: Scheduler, private readonly sendAck: (a: SegmentAck) => void,
+    private readonly p: AckPolicy = DEFAULT_ACK, private readonly deferComplete = false,
+  ) {
     this.parts = new Reassembly(count, maxBytes);
   }
 
@@ -33,7 +41,10 @@ export class SegmentReceiver {
       return r;
     }
     this.unacked++;
-    if (this.parts.complete || this.unacked >= this.p.every) this.ackNow();
+    if (this.parts.complete && this.deferComplete) {
+      this.timer?.cancel();
+      this.timer = this.sched.after(this.p.completeDelayMs, () => { this.timer = undefined; this.ackNow(); });
+    } else if (this.parts.complete || this.unacked >= this.p.every) this.ackNow();
     else this.timer ??= this.sched.after(this.p.delayMs, () => { this.timer = undefined; this.ackNow(); });
     return r;
   }
