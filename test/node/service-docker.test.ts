@@ -83,11 +83,11 @@ describe('service plane @docker figure2 + a user program', function () {
     assert.deepEqual((JSON.parse(ls.stdout) as { instance: string; app: string }[]).map((s) => [s.instance, s.app]), [['Z/9', 'cmd']]);
   });
 
-  it('errors come back as HTTP: 502 naming the missing prefix', async () => {
+  it('errors come back as HTTP: 404 for a service no gateway advertises, with the reason', async () => {
     const r = await curl('pod1', ['-o', '/dev/null', '-w', '%{http_code}', 'http://Nope/x']);
-    assert.equal(r.out.trim().slice(-3), '502');
+    assert.equal(r.out.trim().slice(-3), '404');
     const b = await curl('pod1', ['http://7.B/x']);
-    assert.match(b.out, /no route to \/B\/7/);
+    assert.match(b.out, /unknown service \/B\/7: no gateway advertises it/);
   });
 
   it('keep-alive: one curl with two URLs re-uses its connection to the proxy', async () => {

@@ -38,6 +38,14 @@ export function viaProxy(port: number, url: string, o: { method?: string; body?:
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('service plane in-process (figure2): HTTP between pods as name-tagged segments', function () {
   this.timeout(120_000);
   const sched = new VirtualScheduler();
@@ -137,15 +145,27 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
     assert.equal(seen.size, 2, 'exchanges spread over both equal-cost instances');
   });
 
-  it('errors are HTTP: no route 502 naming the prefix, unknown instance 502, bad host 400', async () => {
+  it('errors are HTTP: unknown service 404, advertised but unreachable 502 naming the prefix, bad host 400', async () => {
     const z = await viaProxy(proxyOf('pod1'), 'http://Z/echo');
-    assert.equal(z.status, 502);
-    assert.match(z.body.toString(), /no route to \/Z/);
+    assert.equal(z.status, 404);
+    assert.match(z.body.toString(), /unknown service \/Z: no gateway advertises it/);
     const b9 = await viaProxy(proxyOf('pod1'), 'http://9.B/echo');
-    assert.equal(b9.status, 502);
-    assert.match(b9.body.toString(), /no route to \/B\/9/);
+    assert.equal(b9.status, 404);
+    assert.match(b9.body.toString(), /unknown service \/B\/9/);
     const bad = await viaProxy(proxyOf('pod1'), 'http://a.b.c/');
     assert.equal(bad.status, 400);
+    // Cut sg4 off: its LSAs stay in every LSDB until they expire, but no path leads there.
+    const cut = [links.get('sg4:eth3')!, links.get('sg4:eth4')!];
+    for (const l of cut) l.setUp(false);
+    try {
+      await until(() => !routers.get('sg1')!.views.fib().some((e) => e.prefix === '/B/4'), 5_000, 'sg1 drops /B/4');
+      const r = await viaProxy(proxyOf('pod1'), 'http://4.B/echo');
+      assert.equal(r.status, 502);
+      assert.match(r.body.toString(), /no route to \/B\/4 \(advertised by sg4, unreachable from sg1\)/);
+    } finally {
+      for (const l of cut) l.setUp(true);
+    }
+    await until(() => routers.get('sg1')!.views.fib().some((e) => e.prefix === '/B/4'), 10_000, 'sg1 routes /B/4 again');
   });
 
   it('a name that reaches an SG without such an instance is a 404 with the reason', async () => {

@@ -77,7 +77,7 @@ export class ServiceGateway {
     this.stats.proxied++;
     const hit = this.core.fib().lpm(t.name);
     // An instance spelling must reach that instance, never fall back to its pool.
-    if (!hit || (t.instance !== undefined && !hit.prefix.equals(t.name))) return this.error(502, `no route to ${t.name.toString()}`, 'no-route');
+    if (!hit || (t.instance !== undefined && !hit.prefix.equals(t.name))) return this.unrouted(t.name);
     if (hit.value.local) {
       this.stats.local++;
       return this.serveLocal(t.name, req);
@@ -96,6 +96,18 @@ export class ServiceGateway {
       }
       return this.error(502, `answer from ${t.name.toString()} is unreadable: ${(e as Error).message}`, 'malformed');
     }
+  }
+
+  /**
+   * No FIB entry: a name no gateway advertises is an unknown (or denied) service, 404; one that
+   * is advertised but not reachable from here (a partition) has no route, 502.
+   */
+  private unrouted(name: Name): HttpAnswer {
+    const origins = this.core.lsdb.all()
+      .filter((e) => e.lsa.kind === 'prefix' && e.lsa.lifetimeS > 0 && e.lsa.prefixes.some((p) => p.prefix.equals(name)))
+      .map((e) => this.cfg.routerNodes[e.lsa.origin.key] ?? e.lsa.origin.toString());
+    if (origins.length === 0) return this.error(404, `unknown service ${name.toString()}: no gateway advertises it`, 'unknown-service');
+    return this.error(502, `no route to ${name.toString()} (advertised by ${origins.join(', ')}, unreachable from ${this.cfg.node})`, 'no-route');
   }
 
   private async serveLocal(name: Name, req: HttpRequestParts): Promise<HttpAnswer> {
