@@ -15,7 +15,8 @@ import type { DataRequest, DataResponse, SegmentAck } from '../../wire/messages.
 import type { Name } from '../../wire/name.js';
 import { DEFAULT_ACK, SegmentReceiver, type AckPolicy } from './receiver.js';
 import { DEFAULT_RTT, RttEstimator, type RttParameters } from './rtt-estimator.js';
-import { split } from './segments.js';
+import { Lingering } from './lingering.js';
+import { nameTlvSize, split } from './segments.js';
 import { DEFAULT_SENDER, SegmentSender, type SegmentLostError, type SenderParameters } from './sender.js';
 
 export interface TransportParameters {
@@ -103,13 +104,13 @@ export class Transport {
   private readonly p: TransportParameters;
   private readonly clients = new Map<bigint, ClientExchange>();
   private readonly servers = new Map<string, ServerExchange>();
-  /** Finished exchanges: key -> expiry (insertion order = expiry order). */
-  private readonly lingering = new Map<string, number>();
+  private readonly lingering: Lingering;
   private readonly rtts = new Map<string, RttEstimator>();
   readonly stats = { requests: 0, served: 0, failed: 0, retransmissions: 0 };
 
   constructor(private readonly d: TransportDeps) {
     this.p = { ...DEFAULT_TRANSPORT, ...d.params };
+    this.lingering = new Lingering(d.scheduler, this.p.lingerMs);
   }
 
   get active(): { clients: number; servers: number } {
@@ -213,7 +214,7 @@ export class Transport {
     ex.timer.cancel();
     ex.sender.cancel();
     ex.rx?.cancel();
-    this.linger(`c${ex.id}`);
+    this.lingering.add(`c${ex.id}`);
   }
 
   // ---------- serving side ----------
@@ -302,7 +303,7 @@ export class Transport {
     ex.idle.cancel();
     ex.rx.cancel();
     ex.sender?.cancel();
-    this.linger(key);
+    this.lingering.add(key);
   }
 
   // ---------- shared ----------
@@ -333,30 +334,10 @@ export class Transport {
     return r;
   }
 
-  private linger(key: string): void {
-    const now = this.d.scheduler.now();
-    for (const [k, exp] of this.lingering) {
-      if (exp > now) break;
-      this.lingering.delete(k);
-    }
-    this.lingering.delete(key);
-    this.lingering.set(key, now + this.p.lingerMs);
-  }
-
   /** Payload bytes per segment: what the MTU leaves after the names (and a response's responder). */
   segmentSize(name: Name, requester: Name, response: boolean): number {
     const size = maxDataPayload(name, requester, this.d.mtu) - (response ? nameTlvSize(this.d.self) : 0);
     if (size < 1) throw new TransportError('too-large', `names too long for a ${this.d.mtu}-byte MTU: ${name.toString()}`);
     return size;
   }
-}
-
-function varNumSize(n: number): number {
-  return n < 253 ? 1 : n <= 0xffff ? 3 : 5;
-}
-
-function nameTlvSize(n: Name): number {
-  let v = 0;
-  for (const c of n.components) v += 1 + varNumSize(c.length) + c.length;
-  return 1 + varNumSize(v) + v;
 }

@@ -1,5 +1,6 @@
 /** Cutting a body into segments, and putting received segments back together in order. */
 import type { SegmentAck } from '../../wire/messages.js';
+import type { Name } from '../../wire/name.js';
 
 /** At least one segment, so an empty body is still one (empty) segment. */
 export function split(body: Uint8Array, segmentSize: number): Uint8Array[] {
@@ -59,4 +60,15 @@ export function acked(ack: SegmentAck, i: number): boolean {
   if (i < ack.below) return true;
   const b = i - ack.below - 1;
   return b >= 0 && b < ack.bits.length * 8 && (ack.bits[b >> 3]! & (1 << (b & 7))) !== 0;
+}
+
+function varNumSize(n: number): number {
+  return n < 253 ? 1 : n <= 0xffff ? 3 : 5;
+}
+
+/** Encoded size of a name field (type, length, components): what a Responder costs a segment. */
+export function nameTlvSize(n: Name): number {
+  let v = 0;
+  for (const c of n.components) v += 1 + varNumSize(c.length) + c.length;
+  return 1 + varNumSize(v) + v;
 }
