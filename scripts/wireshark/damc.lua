@@ -72,6 +72,11 @@ local DEF = {
   [0x4c] = { "status", "Status", "nni" },
   [0x4d] = { "payload", "Payload", "bytes" },
   [0x7b] = { "policy_body", "Policy Body (signed)", "nested" },
+  -- service data plane (0x66-0x75): the SGs' reliable segments
+  [0x66] = { "responder", "Responder", "name" },
+  [0x67] = { "ack", "Ack", "nested" },
+  [0x68] = { "ack_below", "Ack Below", "nni" },
+  [0x6a] = { "ack_bits", "Ack Bits", "bytes" },
 }
 
 local pf = {

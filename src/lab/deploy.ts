@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_CONFIG_PATH } from '../node/config.js';
-import { buildNodeConfigs, PROJECT_MOUNT, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
+import { buildNodeConfigs, PROJECT_MOUNT, proxyEnv, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
@@ -30,7 +30,7 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
     image: n.image ?? labImage ?? '',
     ...(n.image ? {} : { entrypoint: NodeImage.entrypoint }),
     cmd: n.cmd,
-    env: { ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' ') },
+    env: { ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' ') },
     labels: {
       ...n.labels,
       [LABEL_LAB]: topo.name,

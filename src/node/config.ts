@@ -43,6 +43,32 @@ export interface NodeConfig {
   };
   /** Free-form per-node environment from the topology (`env:`). */
   env: Record<string, string>;
+  // ---- service plane, data side: what a pod serves, and what an SG knows of its pod ----
+  /** A pod: its instances, each on its own port (built-in apps are started by the pod program). */
+  podServices?: PodServiceConfig[];
+  /** A pod: the user's own program (topology `cmd:`), started as a child of the pod program. */
+  podCmd?: string[];
+  /** An SG: the pods behind it (their address on the pod link and their instances' ports). */
+  gatewayPods?: GatewayPodConfig[];
+}
+
+export interface PodServiceConfig {
+  /** "B/4". */
+  instance: string;
+  app: 'echo' | 'kv' | 'cmd';
+  port: number;
+  health: string;
+  delayMs: number;
+  errorRate: number;
+}
+
+export interface GatewayPodConfig {
+  node: string;
+  /** The pod's IPv4 address on the pod link (no prefix length). */
+  address: string;
+  /** The SG's own address on that link, where its HTTP proxy listens. */
+  gatewayAddress: string;
+  instances: { instance: string; port: number; health: string }[];
 }
 
 export const NODE_CONFIG_PATH = '/etc/damc/node.json';
@@ -50,3 +76,5 @@ export const NODE_CONFIG_PATH = '/etc/damc/node.json';
 export const NODE_STATE_DIR = '/var/lib/damc';
 /** The control socket the in-node tool talks to. */
 export const CONTROL_SOCKET = '/run/damc/control.sock';
+/** The SG's HTTP proxy port on its pod-link address (pods get HTTP_PROXY=http://<gateway>:3128). */
+export const PROXY_PORT = 3128;

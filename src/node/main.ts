@@ -19,6 +19,8 @@ if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {
     log.fatal(isLabError(e) ? { code: e.code, hint: e.hint } : { err: e }, e instanceof Error ? e.message : String(e));
     process.exit(1);
   }
+} else if (cfg.kind === 'damc-pod') {
+  await (await import('./pod/pod-main.js')).runPod(cfg, logger('pod', { node: cfg.node }));
 } else {
   log.info({ interfaces: cfg.interfaces.map((i) => i.name) }, 'no program for this kind yet; idling');
   const keepAlive = setInterval(() => {}, 1 << 30);

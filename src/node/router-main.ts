@@ -54,7 +54,7 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     relay.emit(ifname, up);
   });
   const node = new RouterNode(cfg, {
-    faces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET,
+    faces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true },
   });
   await node.start();
   for (const n of names) if (!interfaceState(n).up) node.host.linkChange(n, false);

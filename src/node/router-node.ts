@@ -17,6 +17,7 @@ import { Name } from '../wire/name.js';
 import type { NodeConfig, NodeInterfaceConfig } from './config.js';
 import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
+import { ServiceGateway, type ServiceGatewayOptions } from './sg/service-gateway.js';
 import { VIEW_NAMES, Views, type ViewName } from './views.js';
 
 export interface RouterNodeDeps {
@@ -27,6 +28,8 @@ export interface RouterNodeDeps {
   log: Logger;
   /** Unix socket for the ctl; none when undefined. */
   controlPath?: string;
+  /** An SG's HTTP proxy (tests listen on 127.0.0.1 port 0). */
+  proxy?: ServiceGatewayOptions;
 }
 
 /** Interfaces the routing protocol runs on: links to other SGs and SRs. */
@@ -55,6 +58,8 @@ export class RouterNode {
   readonly views: Views;
   private control: Server | undefined;
   private readonly pings = new Map<bigint, (p: DataPacket) => void>();
+  /** An SG's service plane (HTTP proxy, transport, its pod's instances). */
+  readonly service: ServiceGateway | undefined;
 
   constructor(private readonly cfg: NodeConfig, private readonly deps: RouterNodeDeps) {
     const name = Name.parse(cfg.routerName);
@@ -67,17 +72,20 @@ export class RouterNode {
       deliver: (p) => this.deliver(p),
     });
     this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
+    if (cfg.kind === 'damc-sg') this.service = new ServiceGateway(cfg, this.host.core, deps.scheduler, deps.log.child({ ns: 'sg' }), deps.proxy);
   }
 
   async start(): Promise<void> {
     this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router starting');
     this.host.start();
+    await this.service?.start();
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 
   /** Graceful: flushes our LSAs so the others route around us at once. */
   stop(): void {
     this.host.stop();
+    this.service?.stop();
     this.control?.close();
   }
 
@@ -88,6 +96,7 @@ export class RouterNode {
       return this.views[v]();
     }
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
+    if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
     throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'ping'].join(', ')}`);
   }
 
@@ -116,6 +125,7 @@ export class RouterNode {
   }
 
   private deliver(p: DataPacket): void {
+    if (this.service?.receive(p)) return;
     const core = this.host.core;
     if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
       // A request to this router's own name: echo it back (what `ctl ping` uses).

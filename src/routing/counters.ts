@@ -6,6 +6,8 @@ export const COUNTER_NAMES = [
   'ackRx', 'summaryRx', 'requestRx',
   'spfRuns',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
+  // the SG's transport: segments sent again (their ack did not come in time)
+  'dataRetransmitted',
   'decodeErrors', 'unexpectedMessages',
 ] as const;
 

@@ -15,3 +15,5 @@ export {
 } from './address-plan.js';
 export type { RawTopology, RawNode, RawLink, RawAddressing } from './raw.js';
 export { checkNetem, formatNetem, isEmptyNetem, mergeNetem, parseNetem, NETEM_FIELDS, type NetemInput, type NetemSettings } from './netem-spec.js';
+export { parseDuration, resolveServices, FIRST_BUILTIN_PORT, type ResolvedService, type ServiceApp } from './services.js';
+export { proxyEnv } from './service-config.js';

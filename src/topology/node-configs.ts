@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { NodeConfig } from '../node/config.js';
 import { gatewayOf, interfaceAddress } from './address-plan.js';
 import { peerOf, type ResolvedNode, type ResolvedTopology } from './resolved.js';
+import { serviceConfig } from './service-config.js';
 
 export interface NodeKey {
   privateKeyPem: string;
@@ -76,6 +77,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       routerNodes,
       timers: { ...topo.timers },
       env: { ...n.env },
+      ...serviceConfig(topo, n),
     });
   }
   return out;

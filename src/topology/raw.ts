@@ -20,10 +20,24 @@ const nodeFields = {
 /** Fields shared by `topology.defaults`, `topology.kinds.<kind>` and nodes. */
 export const rawNodeDefaultsSchema = z.strictObject(nodeFields);
 
+/**
+ * One service instance of a pod: "A/1" (built-in echo), or an object: built-in
+ * `{name: "K/1", app: kv, delay: 200ms, errorRate: 0.5}`, or served by the pod's own `cmd:`
+ * program `{name: "Z/9", port: 8080, health: /healthz}`.
+ */
+export const rawServiceSchema = z.union([z.string(), z.strictObject({
+  name: z.string(),
+  app: z.enum(['echo', 'kv']).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  health: z.string().optional(),
+  delay: z.union([z.number().nonnegative(), z.string()]).optional(),
+  errorRate: z.number().min(0).max(1).optional(),
+})]);
+
 export const rawNodeSchema = z.strictObject({
   ...nodeFields,
-  /** Service instances a pod hosts, e.g. ["A/1", "B/1"]. */
-  services: z.array(z.string()).optional(),
+  /** Service instances a pod hosts, e.g. ["A/1", "B/1"] (see rawServiceSchema). */
+  services: z.array(rawServiceSchema).optional(),
 });
 
 /** Impairments on one direction of a link (see netem-spec.ts): "20ms", "5%", "10mbit" or numbers. */
@@ -68,6 +82,7 @@ export const rawTopologySchema = z.strictObject({
 });
 
 export type RawNode = z.infer<typeof rawNodeSchema>;
+export type RawService = z.infer<typeof rawServiceSchema>;
 export type RawNodeDefaults = z.infer<typeof rawNodeDefaultsSchema>;
 export type RawLink = z.infer<typeof rawLinkSchema>;
 export type RawTimers = z.infer<typeof rawTimersSchema>;

@@ -5,6 +5,7 @@ import { DEFAULT_ADDRESSING, planPodAddresses } from './address-plan.js';
 import './builtin-kinds.js';
 import { lookupKind } from './kinds.js';
 import { checkNetem, isEmptyNetem, parseNetem } from './netem-spec.js';
+import { resolveServices } from './services.js';
 import type { RawNodeDefaults, RawTopology } from './raw.js';
 import {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS,
@@ -15,7 +16,6 @@ import {
 export const MAX_IFNAME = 15;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]+$/;
-const SERVICE_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 export interface ResolveOptions {
   /** Absolute path of the YAML file (relative binds are taken from its directory). */
@@ -55,17 +55,16 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       for (const [k, v] of Object.entries(l.labels ?? {})) labels[k] = String(v);
     }
     const cmd = pick('cmd');
-    const services = n.services ?? [];
-    for (const s of services) {
-      if (!SERVICE_RE.test(s)) {
-        throw new LabError('SERVICE_INVALID', `node ${nodeName}: service '${s}' is not <service>/<instance>`,
-          'write service instances like "A/1" (service A, instance 1)');
-      }
-    }
-    if (services.length > 0 && kind.name !== 'damc-pod') {
+    const rawServices = n.services ?? [];
+    if (rawServices.length > 0 && kind.name !== 'damc-pod') {
       throw new LabError('SERVICE_NOT_ON_POD', `node ${nodeName}: only damc-pod nodes declare services`,
         `move services: to a damc-pod node linked to this ${kind.name}`);
     }
+    // A pod's cmd: is the user's program, started by the pod program (which keeps running).
+    const podCmd = kind.name === 'damc-pod' && cmd !== undefined && !pick('image');
+    const userCmd = podCmd ? (typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd) : undefined;
+    const serviceSpecs = resolveServices(nodeName, rawServices, userCmd !== undefined);
+    const services = serviceSpecs.map((s) => s.instance);
     nodes.set(nodeName, {
       name: nodeName,
       kind,
@@ -73,8 +72,10 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       env,
       binds: (pick('binds') ?? []).map((b) => absoluteBind(b, baseDir, nodeName)),
       labels,
-      cmd: cmd === undefined ? kind.defaultCmd : typeof cmd === 'string' ? cmd.split(/\s+/).filter(Boolean) : cmd,
+      cmd: cmd === undefined || podCmd ? kind.defaultCmd : typeof cmd === 'string' ? cmd.split(/\s+/).filter(Boolean) : cmd,
       services,
+      serviceSpecs,
+      ...(userCmd ? { userCmd } : {}),
       interfaces: [],
     });
   }

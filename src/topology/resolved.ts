@@ -2,6 +2,7 @@
 import type { AddressPlan } from './address-plan.js';
 import type { KindSpec } from './kinds.js';
 import type { NetemSettings } from './netem-spec.js';
+import type { ResolvedService } from './services.js';
 
 export interface Timers {
   helloIntervalMs: number;
@@ -24,7 +25,11 @@ export interface ResolvedNode {
   binds: string[];
   labels: Record<string, string>;
   cmd: string[];
+  /** Instance names ("A/1"); serviceSpecs says how each is served. */
   services: string[];
+  serviceSpecs: ResolvedService[];
+  /** A pod's own program (topology `cmd:`), started by the pod program beside its services. */
+  userCmd?: string[];
   interfaces: ResolvedInterface[];
 }
 

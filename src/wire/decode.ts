@@ -15,6 +15,7 @@ import type {
   PrefixAnnouncement,
   QosPolicy,
   QosSample,
+  SegmentAck,
 } from './messages.js';
 import type { Name } from './name.js';
 import { DecodeError, TlvReader } from './tlv-decoder.js';
@@ -215,10 +216,24 @@ function decodeMessage(outer: TlvReader): Message {
   throw new DecodeError('unknown-message-type', outer.start, `message type ${outer.type}`);
 }
 
+function segmentAck(outer: TlvReader): SegmentAck {
+  const r = outer.child();
+  let below: number | undefined, bits: Uint8Array | undefined;
+  while (r.next()) {
+    switch (r.type) {
+      case T.AckBelow: below = set(r, below, r.nni()); break;
+      case T.AckBits: bits = set(r, bits, r.copy()); break;
+      default: r.unknown('an ack');
+    }
+  }
+  return { below: need(below, outer, 'ack below'), bits: bits ?? new Uint8Array() };
+}
+
 function data(type: 'request' | 'response' | 'nack', outer: TlvReader, r: TlvReader): Message {
   let hop: number | undefined, nm: Name | undefined, req: Name | undefined, id: bigint | undefined;
   let si: number | undefined, sc: number | undefined, status: number | undefined, payload: Uint8Array | undefined;
   let reason: NackReason | undefined, reporter: Name | undefined;
+  let responder: Name | undefined, ack: SegmentAck | undefined;
   const isNack = type === 'nack';
   while (r.next()) {
     switch (r.type) {
@@ -232,6 +247,8 @@ function data(type: 'request' | 'response' | 'nack', outer: TlvReader, r: TlvRea
       case T.Payload: if (isNack) r.unknown(type); else payload = set(r, payload, r.copy()); break;
       case T.Reason: if (!isNack) r.unknown(type); else reason = set(r, reason, enumOf(r, nackReasons, 'nack reason', 'other')); break;
       case T.Reporter: if (!isNack) r.unknown(type); else reporter = set(r, reporter, name(r)); break;
+      case T.Responder: if (type !== 'response') r.unknown(type); else responder = set(r, responder, name(r)); break;
+      case T.Ack: if (isNack) r.unknown(type); else ack = set(r, ack, segmentAck(r)); break;
       default: r.unknown(type);
     }
   }
@@ -249,6 +266,8 @@ function data(type: 'request' | 'response' | 'nack', outer: TlvReader, r: TlvRea
     segIndex: need(si, outer, 'segment index'),
     segCount: need(sc, outer, 'segment count'),
     payload: need(payload, outer, 'payload'),
+    ...(responder ? { responder } : {}),
+    ...(ack ? { ack } : {}),
   };
   if (type === 'request') return { type, ...common, ...rest };
   return { type, ...common, ...rest, status: need(status, outer, 'status') };

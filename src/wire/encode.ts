@@ -223,6 +223,13 @@ function encodeMessage(e: TlvEncoder, msg: Message): void {
     case 'request':
     case 'response':
       e.bytesTlv(T.Payload, msg.payload);
+      if (msg.ack) {
+        const n = e.size;
+        if (msg.ack.bits.length > 0) e.bytesTlv(T.AckBits, msg.ack.bits);
+        e.nniTlv(T.AckBelow, msg.ack.below, 'ack below');
+        e.close(T.Ack, n);
+      }
+      if (msg.responder) encodeName(e, T.Responder, msg.responder);
       if (msg.type === 'response') e.nniTlv(T.Status, msg.status, 'status');
       e.nniTlv(T.SegCount, msg.segCount, 'segment count');
       e.nniTlv(T.SegIndex, msg.segIndex, 'segment index');

@@ -181,6 +181,21 @@ interface DataBase {
   readonly segIndex: number;
   readonly segCount: number;
   readonly payload: Uint8Array;
+  /** On a response: the SG that serves the exchange, where acks of its segments go. */
+  readonly responder?: Name;
+  /**
+   * Present: this packet acknowledges segments of the other direction instead of carrying
+   * data (a response acks request segments back to the requester; a request to the responder's
+   * name acks response segments). Its own segIndex/segCount/payload are then 0/1/empty.
+   */
+  readonly ack?: SegmentAck;
+}
+
+/** Which segments a receiver holds: all below `below`, and segment below+1+i where bit i of `bits` is set. */
+export interface SegmentAck {
+  readonly below: number;
+  /** Bit i (LSB first in byte 0) = segment below+1+i received. Empty when none. */
+  readonly bits: Uint8Array;
 }
 
 export interface DataRequest extends DataBase {

@@ -89,6 +89,11 @@ export const T = {
   Payload: 0x4d, // bytes, always the last field of request/response
   // 0x7a-0x7f: scheduling (class 4)
   PolicyBody: 0x7b, // nested; the bytes a policy signature covers (odd: critical, a router that cannot check it must not use it)
+  // service data plane (0x66-0x75)
+  Responder: 0x66, // name, in a response: the serving SG (skippable)
+  Ack: 0x67, // nested: AckBelow, AckBits? (critical: an ack must never be taken for data)
+  AckBelow: 0x68, // nni: every segment below this number is held
+  AckBits: 0x6a, // bytes: bitmap of segments held after AckBelow (skippable)
 } as const;
 
 /** Enumerations on the wire. Unknown reason numbers decode to 'other'; unknown kinds/actions are errors. */
