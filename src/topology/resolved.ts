@@ -1,5 +1,6 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
 import type { AddressPlan } from './address-plan.js';
+import type { ClabLab, ClabNodeSpec } from './clab/model.js';
 import type { KindSpec } from './kinds.js';
 
 export interface Timers {
@@ -25,6 +26,8 @@ export interface ResolvedNode {
   cmd: string[];
   services: string[];
   interfaces: ResolvedInterface[];
+  /** containerlab node keys, for nodes of a containerlab-format file. */
+  clab?: ClabNodeSpec;
 }
 
 export interface ResolvedInterface {
@@ -33,6 +36,8 @@ export interface ResolvedInterface {
   link: ResolvedLink;
   /** Cost of sending out of this interface. */
   cost: number;
+  /** MAC address the topology gives this end (containerlab `mac:`). */
+  mac?: string;
 }
 
 export interface ResolvedLink {
@@ -52,6 +57,8 @@ export interface ResolvedTopology {
   timers: Timers;
   /** IPv4 subnets of the pod–SG links (fabric links have none). */
   addresses: AddressPlan;
+  /** What a containerlab-format file adds (src/topology/clab/model.ts); absent for DAMC files. */
+  clab?: ClabLab;
 }
 
 export function peerOf(i: ResolvedInterface): ResolvedInterface {
