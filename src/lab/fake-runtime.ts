@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { LabError } from '../util/errors.js';
 import type { HostNet, IpLink } from './host-net.js';
 import { IpBatchError } from './host-net.js';
-import type { ContainerInfo, ContainerSpec, ExecStreams, Runtime } from './runtime.js';
+import type { ContainerInfo, ContainerSpec, ExecStreams, NetworkInfo, NetworkSpec, Runtime } from './runtime.js';
 
 interface FakeContainer { info: ContainerInfo; spec: ContainerSpec }
 
@@ -83,6 +83,30 @@ export class FakeRuntime implements Runtime {
     this.get(id);
     io.stdout?.write(`${cmd.join(' ')}\n`);
     return 0;
+  }
+
+  /** Images a pull would give (anything else: no registry answers). */
+  readonly pullable = new Set<string>();
+  readonly networks = new Map<string, NetworkInfo>();
+
+  async pullImage(ref: string, onProgress: (line: string) => void): Promise<void> {
+    if (!this.pullable.has(ref)) throw new LabError('IMAGE_PULL', `image ${ref} is not on this machine and no registry gave it (fake)`, 'use --image-fallback');
+    onProgress(`${ref}: Pull complete`);
+    this.images.add(ref);
+  }
+
+  async network(name: string): Promise<NetworkInfo | undefined> {
+    return this.networks.get(name);
+  }
+
+  async createNetwork(s: NetworkSpec): Promise<NetworkInfo> {
+    const n = { id: `net${this.nextId++}`, name: s.name, bridge: s.bridge ?? `br-${s.name}`, labels: { ...s.labels }, containers: 0 };
+    this.networks.set(s.name, n);
+    return n;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.networks.delete(name);
   }
 
   private get(id: string): FakeContainer {

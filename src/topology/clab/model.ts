@@ -25,6 +25,8 @@ export interface ClabHealthcheck { test: string[]; intervalS?: number; timeoutS?
 
 /** The containerlab keys of one container node, after inheritance. Strings still hold magic variables. */
 export interface ClabNodeSpec {
+  /** The topology gave `cmd:` (else the image's own CMD, or the kind's on the lab image). */
+  cmdGiven: boolean;
   exec: string[];
   restartPolicy: string | undefined;
   networkMode: string | undefined;

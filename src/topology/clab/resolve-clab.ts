@@ -166,6 +166,7 @@ function nodeSpec(name: string, n: RawNodeDefaults, damc: boolean, o: ClabResolv
   const hc = n.healthcheck;
   const cert = n.certificate;
   return {
+    cmdGiven: n.cmd !== undefined,
     exec: n.exec ?? [],
     restartPolicy: n['restart-policy'] ?? (n.kind === 'linux' ? 'always' : undefined),
     networkMode: n['network-mode'],

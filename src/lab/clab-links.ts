@@ -1,0 +1,66 @@
+/**
+ * Pure: the ip commands that build one containerlab link. Namespaced ends (nodes, external
+ * containers) are born in their namespace under their final name; host-namespace ends (host:,
+ * bridge ports, mgmt-net:) are created on the host and, for bridges and mgmt-net, enslaved.
+ */
+import type { ClabEnd, ClabLink } from '../topology/index.js';
+
+export interface LinkCommands {
+  /** `ip -batch` lines on the host. */
+  host: string[];
+  /** `ip -batch` lines per namespace (keyed by PID), run after the host lines. */
+  ns: Map<number, string[]>;
+  /** Interfaces this link leaves in the host namespace (removed at destroy). */
+  hostIfs: string[];
+  /** [pid, ifname] of each namespaced end, to wait for. */
+  ends: [number, string][];
+}
+
+export interface LinkContext {
+  /** PID of the namespace of a node or external container end. */
+  pidOf(end: ClabEnd & { t: 'node' | 'ext' }): number;
+  /** Linux bridge of the management network. */
+  mgmtBridge: string | undefined;
+}
+
+export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
+  const out: LinkCommands = { host: [], ns: new Map(), hostIfs: [], ends: [] };
+  const nsLine = (pid: number, line: string) => out.ns.set(pid, [...(out.ns.get(pid) ?? []), line]);
+  const mac = (e: ClabEnd) => (e.mac ? ` address ${e.mac}` : '');
+  const side = (e: ClabEnd): string => {
+    if (e.t === 'node' || e.t === 'ext') {
+      const pid = c.pidOf(e);
+      nsLine(pid, `link set ${e.ifname} up`);
+      out.ends.push([pid, e.ifname]);
+      return `name ${e.ifname} netns ${pid} mtu ${l.mtu}${mac(e)}`;
+    }
+    out.hostIfs.push(e.ifname);
+    return `name ${e.ifname} mtu ${l.mtu}${mac(e)}`;
+  };
+  const afterHost = (e: ClabEnd): string[] => {
+    if (e.t === 'bridge') return [`link set ${e.ifname} master ${e.bridge}`, `link set ${e.ifname} up`];
+    if (e.t === 'mgmt-net') return [`link set ${e.ifname} master ${c.mgmtBridge}`, `link set ${e.ifname} up`];
+    if (e.t === 'host') return [`link set ${e.ifname} up`];
+    return [];
+  };
+  const a = l.a;
+  if (l.type === 'dummy') {
+    const e = a as ClabEnd & { t: 'node' | 'ext' };
+    const pid = c.pidOf(e);
+    nsLine(pid, `link add name ${e.ifname} mtu ${l.mtu}${mac(e)} type dummy`);
+    nsLine(pid, `link set ${e.ifname} up`);
+    return out;
+  }
+  if (l.type === 'macvlan') {
+    const e = a as ClabEnd & { t: 'node' | 'ext' };
+    const pid = c.pidOf(e);
+    out.host.push(`link add link ${l.parent} name ${e.ifname} netns ${pid} mtu ${l.mtu}${mac(e)} type macvlan mode ${l.mode ?? 'bridge'}`);
+    nsLine(pid, `link set ${e.ifname} up`);
+    out.ends.push([pid, e.ifname]);
+    return out;
+  }
+  const b = l.b!;
+  out.host.push(`link add ${side(a)} type veth peer ${side(b)}`);
+  out.host.push(...afterHost(a), ...afterHost(b));
+  return out;
+}
