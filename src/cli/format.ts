@@ -25,9 +25,10 @@ export function deploySummary(r: DeployReport): string {
   if (r.alreadyUp) return `lab ${r.lab} is already up (${r.nodes.length} nodes); nothing changed`;
   const p = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
   const subs = (r.substitutions ?? []).map((s) => `\n  image substituted: node ${s.node} runs ${s.with} instead of ${s.image} (--image-fallback)`).join('');
+  const notes = (r.notes ?? []).map((n) => `\n  note: ${n}`).join('');
   const exited = r.exited?.length ? `\n  exited right after start (links skipped): ${r.exited.join(', ')}` : '';
   return `deployed lab ${r.lab}: ${r.nodes.length} containers, ${r.links.length} links in ${r.seconds.toFixed(2)} s (${p})\n` +
-    `  image ${r.image ?? '(per-node images)'}; node configs in ${r.labDir}` + subs + exited;
+    `  image ${r.image ?? '(per-node images)'}; node configs in ${r.labDir}` + subs + notes + exited;
 }
 
 /** containerlab's `inspect` columns. */

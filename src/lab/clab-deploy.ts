@@ -49,6 +49,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
   const substitutions: { node: string; image: string; with: string }[] = [];
   const execs: ExecResult[] = [];
   const exited: string[] = [];
+  const notes: string[] = [];
   const phases: Record<string, number> = {};
   let mark = t0;
   const phase = (name: string) => {
@@ -120,6 +121,15 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       }
       extPids.set(name, { id: info.id, pid: info.pid });
     }
+    let dummyKind: 'dummy' | 'ifb' = 'dummy';
+    if (clab.links.some((l) => l.type === 'dummy')) {
+      dummyKind = await dummyDriver(ctx);
+      if (dummyKind === 'ifb') {
+        const note = 'this kernel has no dummy driver: dummy links are ifb devices here (same name, MTU and MAC; what is sent to them is dropped, as with dummy)';
+        notes.push(note);
+        say(note);
+      }
+    }
     phase('prepare');
 
     // Per node: container id and pid once created; per link: a promise settled once it exists.
@@ -135,7 +145,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       const d = linkDone.get(l)!;
       try {
         if (nodeEnds(l).some((e) => skipped.has(e.node))) return d.resolve();
-        const cmds = linkCommands(l, { pidOf, mgmtBridge });
+        const cmds = linkCommands(l, { pidOf, mgmtBridge, dummyKind });
         state.update((s) => {
           s.hostIfs.push(...cmds.hostIfs);
           for (const e of [l.a, l.b]) if (e?.t === 'ext') s.ext.push({ container: e.container, ifname: e.ifname });
@@ -153,6 +163,8 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
     /** Creates each link of `node` whose node ends have all entered create-links. */
     const linksOf = (node: string) => clab.links.filter((l) => nodeEnds(l).some((e) => e.node === node));
 
+    const awaitedHealthy = new Set(nodes.flatMap((n) => Object.values(n.clab!.stages).flatMap((st) => st?.waitFor ?? []))
+      .filter((w) => w.stage === 'healthy').map((w) => w.node));
     step = 'links without lab nodes';
     for (const l of clab.links) if (nodeEnds(l).length === 0) await makeLink(l);
 
@@ -221,7 +233,8 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       try {
         await ctx.runtime.start(id);
       } catch (e) {
-        if (!isLabError(e) || e.code !== 'DOCKER_FAILED') throw e;
+        // A command that does not exist fails the start; containerlab keeps such a node (exited).
+        if (!isLabError(e) || e.code !== 'DOCKER_FAILED' || !/executable file not found|no such file or directory/.test(e.message)) throw e;
       }
       const info = await ctx.runtime.inspect(id);
       if (info.state !== 'running' || info.pid <= 0) {
@@ -257,7 +270,8 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       })();
       const healthy = (async () => {
         await enter(n, 'healthy');
-        if (c.healthcheck && !skipped.has(n.name)) await waitHealthy(n, id, spec.name);
+        // As containerlab: health is waited for only when another node waits for it.
+        if (c.healthcheck && !skipped.has(n.name) && awaitedHealthy.has(n.name)) await waitHealthy(n, id, spec.name);
         await leave(n, 'healthy');
       })();
       await Promise.all([configure, healthy]);
@@ -327,6 +341,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       substitutions,
       execs,
       exited,
+      notes,
     };
   } catch (e) {
     const removed = await removeAll().catch(() => [] as string[]);
@@ -380,6 +395,17 @@ async function chooseImages(topo: ResolvedTopology, ctx: LabContext, fallback: b
     }
   }
   return out;
+}
+
+/** dummy when the kernel has it (probed with a device created and deleted at once), else ifb. */
+async function dummyDriver(ctx: LabContext): Promise<'dummy' | 'ifb'> {
+  const probe = `damc-dprobe${process.pid % 1000}`;
+  try {
+    await ctx.net.batch([`link add name ${probe} type dummy`, `link del ${probe}`]);
+    return 'dummy';
+  } catch {
+    return 'ifb';
+  }
 }
 
 function runHost(words: string[]): Promise<{ code: number; out: string }> {

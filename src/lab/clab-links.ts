@@ -21,6 +21,8 @@ export interface LinkContext {
   pidOf(end: ClabEnd & { t: 'node' | 'ext' }): number;
   /** Linux bridge of the management network. */
   mgmtBridge: string | undefined;
+  /** Device type for `dummy` links: dummy, or ifb on kernels built without the dummy driver. */
+  dummyKind?: 'dummy' | 'ifb';
 }
 
 export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
@@ -47,7 +49,7 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
   if (l.type === 'dummy') {
     const e = a as ClabEnd & { t: 'node' | 'ext' };
     const pid = c.pidOf(e);
-    nsLine(pid, `link add name ${e.ifname} mtu ${l.mtu}${mac(e)} type dummy`);
+    nsLine(pid, `link add name ${e.ifname} mtu ${l.mtu}${mac(e)} type ${c.dummyKind ?? 'dummy'}`);
     nsLine(pid, `link set ${e.ifname} up`);
     return out;
   }

@@ -39,7 +39,10 @@ export function clabContainerSpec(topo: ResolvedTopology, n: ResolvedNode, labDi
     omitCmd: !img.labImage && n.image !== undefined && !c.cmdGiven,
     tty: !damc,
     ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
-    privileged: !damc || c.privileged,
+    // containerlab runs its containers privileged; where dockerd itself runs in a container (as
+    // here) that is refused ("unable to apply caps"), so nodes get the network capabilities
+    // their exec commands need, and `privileged: true` is passed on only when asked for.
+    privileged: c.privileged,
     ...(c.ports.length && !shared ? { ports: portBindings(c.ports, n.name) } : {}),
     ...(c.cpu ? { nanoCpus: Math.round(c.cpu * 1e9) } : {}),
     ...(c.cpuSet ? { cpusetCpus: c.cpuSet } : {}),
@@ -99,7 +102,7 @@ export function clabContainerSpec(topo: ResolvedTopology, n: ResolvedNode, labDi
       ...n.binds.map(magic),
       ...c.volumes.map(magic),
     ],
-    capAdd: [...new Set([...(damc ? ['NET_ADMIN', 'NET_RAW'] : []), ...c.capAdd])],
+    capAdd: [...new Set(['NET_ADMIN', 'NET_RAW', ...c.capAdd])],
     sysctls: {
       ...(damc && !shared ? { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1', 'net.ipv4.ip_forward': '0' } : {}),
       ...c.sysctls,

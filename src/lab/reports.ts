@@ -16,6 +16,8 @@ export interface DeployReport {
   execs?: ExecResult[];
   /** containerlab files: nodes whose container stopped right after start (kept, without links). */
   exited?: string[];
+  /** containerlab files: how this machine differs from what the file asks (printed at deploy). */
+  notes?: string[];
 }
 
 export interface ExecResult {
