@@ -192,10 +192,10 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
     };
     const report = (node: string, where: string, cmd: string, code: number, out: string) => {
       execs.push({ node, where, command: cmd, exitCode: code, output: out });
-      say(`exec ${node} (${where}): ${cmd}${code ? `  [exit ${code}]` : ''}`);
+      say(`exec ${node} (${where}): ${cmd.trim()}${code ? `  [exit ${code}]` : ''}`);
       for (const line of out.replace(/\n$/, '').split('\n')) if (line) say(`  ${line}`);
       if (code !== 0) {
-        throw new LabError('EXEC_FAILED', `node ${node}: ${where} command '${cmd}' exited with ${code}${out.trim() ? `: ${lastLine(out)}` : ''}`,
+        throw new LabError('EXEC_FAILED', `node ${node}: ${where} command '${cmd.trim()}' exited with ${code}${out.trim() ? `: ${lastLine(out)}` : ''}`,
           'fix the command (its output is above); the lab was removed');
       }
     };

@@ -3,7 +3,16 @@
  * containers) are born in their namespace under their final name; host-namespace ends (host:,
  * bridge ports, mgmt-net:) are created on the host and, for bridges and mgmt-net, enslaved.
  */
-import type { ClabEnd, ClabLink } from '../topology/index.js';
+import { createHash } from 'node:crypto';
+import { MAX_IFNAME, type ClabEnd, type ClabLink } from '../topology/index.js';
+
+/**
+ * A host-namespace name longer than Linux allows gets, as containerlab does it, a short
+ * generated name with the file's name as its altname (`ip link show <long name>` finds it).
+ */
+export function hostIfName(name: string): string {
+  return name.length <= MAX_IFNAME ? name : `clab-${createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
+}
 
 export interface LinkCommands {
   /** `ip -batch` lines on the host. */
@@ -36,14 +45,17 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
       out.ends.push([pid, e.ifname]);
       return `name ${e.ifname} netns ${pid} mtu ${l.mtu}${mac(e)}`;
     }
-    out.hostIfs.push(e.ifname);
-    return `name ${e.ifname} mtu ${l.mtu}${mac(e)}`;
+    const name = hostIfName(e.ifname);
+    out.hostIfs.push(name);
+    return `name ${name} mtu ${l.mtu}${mac(e)}`;
   };
   const afterHost = (e: ClabEnd): string[] => {
-    if (e.t === 'bridge') return [`link set ${e.ifname} master ${e.bridge}`, `link set ${e.ifname} up`];
-    if (e.t === 'mgmt-net') return [`link set ${e.ifname} master ${c.mgmtBridge}`, `link set ${e.ifname} up`];
-    if (e.t === 'host') return [`link set ${e.ifname} up`];
-    return [];
+    if (e.t === 'node' || e.t === 'ext') return [];
+    const name = hostIfName(e.ifname);
+    const alt = name !== e.ifname ? [`link property add dev ${name} altname ${e.ifname}`] : [];
+    if (e.t === 'bridge') return [...alt, `link set ${name} master ${e.bridge}`, `link set ${name} up`];
+    if (e.t === 'mgmt-net') return [...alt, `link set ${name} master ${c.mgmtBridge}`, `link set ${name} up`];
+    return [...alt, `link set ${name} up`];
   };
   const a = l.a;
   if (l.type === 'dummy') {

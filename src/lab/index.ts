@@ -9,3 +9,6 @@ export { NodeImage, NODE_IMAGE_REPO, IMAGE_LABEL, IMAGE_KIND_RUNTIME } from './n
 export { planLinks, describeLink, type LinkPlan } from './link-plan.js';
 export { containerName, LABEL_LAB, LABEL_NODE, LABEL_KIND, LABEL_IFACES, LABEL_LABDIR, LABEL_TOPOLOGY } from './labels.js';
 export { FullNodeImage, FULL_IMAGE_REPO, IMAGE_KIND_FULL, listDamcImages, mb, type BuildFigures, type DamcImageInfo } from './full-node-image.js';
+export { verifyClabLab, type VerifyResult } from './clab-verify.js';
+export { describe as describeClabLink, type ClabDeployOptions } from './clab-deploy.js';
+export { ClabState, cleanupClab } from './clab-state.js';

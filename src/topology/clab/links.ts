@@ -89,11 +89,22 @@ function normalizeLink(rl: RawLink, index: number, kindOf: (n: string) => EndKin
   }
 }
 
+const MAX_IFNAME = 15;
+const IFNAME_RE = /^[A-Za-z0-9_.-]+$/;
+
 function checkUnique(links: ClabLink[]): void {
   const used = new Map<string, number>();
   for (const l of links) {
     for (const e of [l.a, l.b]) {
       if (!e) continue;
+      // Host-namespace names may be longer: they get a short name with the long one as altname.
+      if ((e.t === 'node' || e.t === 'ext') && e.ifname.length > MAX_IFNAME) {
+        throw new LabError('IFACE_NAME_TOO_LONG', `link ${l.index + 1}: interface name '${e.ifname}' is ${e.ifname.length} characters; Linux allows at most ${MAX_IFNAME}`,
+          'use a shorter name such as eth1');
+      }
+      if (!IFNAME_RE.test(e.ifname) || e.ifname === 'lo') {
+        throw new LabError('LINK_UNKNOWN_INTERFACE', `link ${l.index + 1}: '${e.ifname}' is not a usable interface name`, 'name interfaces like eth1 (letters, digits, _ . -; not lo)');
+      }
       const key = e.t === 'node' ? `${e.node}:${e.ifname}` : e.t === 'ext' ? `${e.container}:${e.ifname}` : `host namespace:${e.ifname}`;
       const prev = used.get(key);
       if (prev !== undefined) {
