@@ -154,6 +154,21 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
         for (const [pid, lines] of cmds.ns) await ctx.net.batchIn(pid, lines);
         d.resolve();
       } catch (e) {
+        // A node whose command exits at once can be gone by the time its links are made.
+        const gone = [];
+        for (const end of nodeEnds(l)) {
+          const info = await ctx.runtime.inspect(ids.get(end.node)!).catch(() => undefined);
+          if (!info || info.state !== 'running') gone.push(end.node);
+        }
+        if (gone.length) {
+          for (const g of gone) {
+            if (skipped.has(g)) continue;
+            skipped.add(g);
+            exited.push(g);
+            say(`warning: node ${g} exited after start; its links and exec are skipped (see \`docker logs ${containerNameIn(topo, g)}\`)`);
+          }
+          return d.resolve();
+        }
         const err = new LabError('CLAB_LINK_FAILED', `link ${l.index + 1} (${describe(l)}) could not be created: ${(e as Error).message}`,
           'an interface of that name may already exist on the host (`ip link show`), or the node has exited');
         d.reject(err);
