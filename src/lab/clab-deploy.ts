@@ -359,6 +359,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       notes,
     };
   } catch (e) {
+    failedNode ??= (e as { node?: string }).node;
     const removed = await removeAll().catch(() => [] as string[]);
     const left = await cleanupClab(ctx, labDir).catch(() => [] as string[]);
     rmSync(labDir, { recursive: true, force: true });
@@ -406,7 +407,7 @@ async function chooseImages(topo: ResolvedTopology, ctx: LabContext, fallback: b
       subs.push({ node: n.name, image: n.image, with: li });
       out.set(n.name, { image: li, labImage: true });
     } else {
-      throw new LabError('IMAGE_UNAVAILABLE', `node ${n.name}: ${err.message}`, err.hint);
+      throw Object.assign(new LabError('IMAGE_UNAVAILABLE', `node ${n.name}: ${err.message}`, err.hint), { node: n.name });
     }
   }
   return out;

@@ -217,7 +217,7 @@ export class DockerRuntime implements Runtime {
     } catch (e) {
       const err = e as DockerErr;
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES') throw this.wrap(e, `pull ${ref}`);
-      throw new LabError('IMAGE_PULL', `image ${ref} is not on this machine and no registry gave it: ${(err.json?.message ?? err.message).trim()}`,
+      throw new LabError('IMAGE_PULL', `image ${ref} does not exist on this machine and no registry gave it: ${(err.json?.message ?? err.message).replace(/^\(HTTP code \d+\) server error - /, '').trim()}`,
         'load it (docker load / docker import), or deploy with --image-fallback to run such nodes on the lab image', { cause: e });
     }
     await new Promise<void>((resolve, reject) => {

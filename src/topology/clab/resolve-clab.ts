@@ -19,7 +19,11 @@ const CLAB_TOP_KEYS = ['prefix', 'mgmt', 'settings', 'debug'] as const;
 const DAMC_NODE_KEYS = new Set(['kind', 'image', 'env', 'binds', 'labels', 'cmd', 'services']);
 const SPECIAL_KINDS: Record<string, EndKind> = { bridge: 'bridge', 'ovs-bridge': 'bridge', host: 'host', 'ext-container': 'ext' };
 
-/** containerlab format: a *.clab.y(a)ml name, or any key, kind or link form only containerlab has. */
+/**
+ * containerlab format: a *.clab.y(a)ml name; any key, kind or link form only containerlab has;
+ * or no damc-* kind with an `image:` somewhere. Otherwise a DAMC topology (prefix damc, MTU
+ * 9000, no management network).
+ */
 export function isClabTopology(raw: RawTopology, file: string | undefined): boolean {
   if (file && /\.clab\.ya?ml$/.test(file)) return true;
   if (CLAB_TOP_KEYS.some((k) => raw[k] !== undefined)) return true;
@@ -28,8 +32,12 @@ export function isClabTopology(raw: RawTopology, file: string | undefined): bool
   const layers: RawNodeDefaults[] = [t.defaults ?? {}, ...Object.values(t.kinds ?? {}), ...Object.values(t.nodes).map((n) => n ?? {})];
   if (layers.some((l) => Object.keys(l).some((k) => !DAMC_NODE_KEYS.has(k)))) return true;
   if (layers.some((l) => l.kind !== undefined && l.kind in SPECIAL_KINDS)) return true;
-  return (t.links ?? []).some((l) => l.type !== undefined || l.endpoint !== undefined ||
-    (l.endpoints ?? []).some((e) => typeof e !== 'string' || /^(host|mgmt-net|macvlan):/.test(e)));
+  if ((t.links ?? []).some((l) => l.type !== undefined || l.endpoint !== undefined ||
+    (l.endpoints ?? []).some((e) => typeof e !== 'string' || /^(host|mgmt-net|macvlan):/.test(e)))) return true;
+  // A file with no DAMC kind whose nodes name images is a containerlab lab (DAMC's own
+  // topologies use damc-* kinds, or image-less linux boxes).
+  const kinds = layers.map((l) => l.kind).filter((k): k is string => k !== undefined);
+  return !kinds.some((k) => k.startsWith('damc-')) && layers.some((l) => l.image !== undefined);
 }
 
 export interface ClabFlat {
