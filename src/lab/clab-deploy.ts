@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
-  buildNodeConfigs, expandMagic, shellWords,
+  buildNodeConfigs, expandMagic, nodeOfEnd, shellWords,
   type ClabEnd, type ClabLink, type ResolvedNode, type ResolvedTopology, type StageExec, type StageName,
 } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
@@ -37,8 +37,12 @@ function deferred(): Deferred {
   return { p, resolve, reject };
 }
 
-const nodeEnds = (l: ClabLink): (ClabEnd & { t: 'node' })[] =>
-  [l.a, l.b].filter((e): e is ClabEnd & { t: 'node' } => e?.t === 'node');
+/** The lab nodes a link needs (a bridge port inside a node counts as that node's end). */
+const nodeEnds = (l: ClabLink): { node: string; ifname: string }[] =>
+  [l.a, l.b].flatMap((e) => {
+    const node = e ? nodeOfEnd(e) : undefined;
+    return node ? [{ node, ifname: e!.ifname }] : [];
+  });
 
 export async function deployClab(topo: ResolvedTopology, ctx: LabContext, removeAll: () => Promise<string[]>, o: ClabDeployOptions): Promise<DeployReport> {
   const t0 = performance.now();
@@ -138,6 +142,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
     const board = new StageBoard(Number(process.env.DAMC_CLAB_STAGE_TIMEOUT_S ?? 300) * 1000);
     const linkDone = new Map<ClabLink, Deferred>(clab.links.map((l) => [l, deferred()]));
     const linksReady = new Set<string>();
+    const started = new Set<ClabLink>();
     const skipped = new Set<string>();
     const pidOf = (e: ClabEnd & { t: 'node' | 'ext' }) => (e.t === 'node' ? pids.get(e.node)! : extPids.get(e.container)!.pid);
 
@@ -260,13 +265,18 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
           `${info.error ? `: ${info.error}` : ''}; its links and exec are skipped (see \`docker logs ${spec.name}\`)`);
       } else {
         pids.set(n.name, info.pid);
+        const brs = clab.nodeBridges.filter((b) => b.node === n.name);
+        if (brs.length) await ctx.net.batchIn(info.pid, brs.flatMap((b) => [`link add name ${b.bridge} type bridge`, `link set ${b.bridge} up`]));
       }
       await leave(n, 'create');
 
       await enter(n, 'create-links');
       linksReady.add(n.name);
       for (const l of linksOf(n.name)) {
-        if (nodeEnds(l).every((e) => linksReady.has(e.node))) await makeLink(l);
+        // The last of its nodes to get here makes it (once: two may get here together).
+        if (started.has(l) || !nodeEnds(l).every((e) => linksReady.has(e.node))) continue;
+        started.add(l);
+        await makeLink(l);
       }
       await leave(n, 'create-links');
 

@@ -39,8 +39,9 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
   const nsLine = (pid: number, line: string) => out.ns.set(pid, [...(out.ns.get(pid) ?? []), line]);
   const mac = (e: ClabEnd) => (e.mac ? ` address ${e.mac}` : '');
   const side = (e: ClabEnd): string => {
-    if (e.t === 'node' || e.t === 'ext') {
-      const pid = c.pidOf(e);
+    if (e.t === 'node' || e.t === 'ext' || (e.t === 'bridge' && e.ns)) {
+      const pid = e.t === 'bridge' ? c.pidOf({ t: 'node', node: e.ns!, ifname: e.ifname, mac: e.mac }) : c.pidOf(e);
+      if (e.t === 'bridge') nsLine(pid, `link set ${e.ifname} master ${e.bridge}`);
       nsLine(pid, `link set ${e.ifname} up`);
       out.ends.push([pid, e.ifname]);
       return `name ${e.ifname} netns ${pid} mtu ${l.mtu}${mac(e)}`;
@@ -50,7 +51,7 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
     return `name ${name} mtu ${l.mtu}${mac(e)}`;
   };
   const afterHost = (e: ClabEnd): string[] => {
-    if (e.t === 'node' || e.t === 'ext') return [];
+    if (e.t === 'node' || e.t === 'ext' || (e.t === 'bridge' && e.ns)) return [];
     const name = hostIfName(e.ifname);
     const alt = name !== e.ifname ? [`link property add dev ${name} altname ${e.ifname}`] : [];
     if (e.t === 'bridge') return [...alt, `link set ${name} master ${e.bridge}`, `link set ${name} up`];

@@ -23,6 +23,7 @@ export function clabContainerSpec(topo: ResolvedTopology, n: ResolvedNode, labDi
   for (const l of topo.clab!.links) {
     for (const [e, p] of [[l.a, l.b], [l.b, l.a]] as const) {
       if (e?.t === 'node' && e.node === n.name) ifaces[e.ifname] = p ? describeEnd(p) : l.type;
+      if (e?.t === 'bridge' && e.ns === n.name) ifaces[e.ifname] = `bridge ${e.bridge}` + (p ? ` <- ${describeEnd(p)}` : '');
     }
   }
   const mode = c.networkMode;

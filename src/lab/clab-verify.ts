@@ -4,7 +4,7 @@
  * env variable has its value. Used by scripts/clab-compat and the @docker tests.
  */
 import { Writable } from 'node:stream';
-import type { ClabEnd, ResolvedTopology } from '../topology/index.js';
+import { nodeOfEnd, type ClabEnd, type ResolvedTopology } from '../topology/index.js';
 import type { LabContext } from './context.js';
 import type { IpLink } from './host-net.js';
 import { containerNameIn } from './labels.js';
@@ -33,9 +33,10 @@ export async function verifyClabLab(topo: ResolvedTopology, ctx: LabContext, rep
   };
   for (const l of clab.links) {
     const ends = [l.a, l.b].filter((e): e is ClabEnd => !!e);
-    if (ends.some((e) => e.t === 'node' && exited.has(e.node))) continue;
+    if (ends.some((e) => exited.has(nodeOfEnd(e) ?? ''))) continue;
     for (const e of ends) {
-      const container = e.t === 'node' ? containerNameIn(topo, e.node) : e.t === 'ext' ? e.container : undefined;
+      const inNode = nodeOfEnd(e);
+      const container = inNode ? containerNameIn(topo, inNode) : e.t === 'ext' ? e.container : undefined;
       const where = container ?? 'host';
       const pid = container ? await pidOf(container) : process.pid;
       if (!pid) {

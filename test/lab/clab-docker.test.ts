@@ -137,6 +137,25 @@ describe('containerlab files @docker', function () {
     }
   });
 
+  it('a bridge inside a node (<bridge>|<node>) carries traffic between two other nodes', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'clab-br-'));
+    const name = `t-br-${process.pid}`;
+    const f = join(d, 'br.clab.yml');
+    writeFileSync(f, `name: ${name}\ntopology:\n  nodes:\n    sw: { kind: linux }\n    br0|sw: { kind: bridge }\n` +
+      '    h1: { kind: linux, exec: ["ip addr add 10.9.0.1/24 dev eth1"] }\n    h2: { kind: linux, exec: ["ip addr add 10.9.0.2/24 dev eth1"] }\n' +
+      '  links:\n    - endpoints: ["h1:eth1", "br0|sw:p1"]\n    - endpoints: ["h2:eth1", "br0|sw:p2"]\n');
+    const lab = Lab.fromFile(f, ctx);
+    try {
+      await lab.deploy();
+      const ports = JSON.parse(await inside(lab, 'sw', ['ip', '-j', 'link', 'show', 'master', 'br0'])) as { ifname: string }[];
+      assert.deepEqual(ports.map((p) => p.ifname).sort(), ['p1', 'p2']);
+      assert.match(await inside(lab, 'h1', ['ping', '-c1', '-W2', '10.9.0.2']), /1 received/);
+    } finally {
+      await lab.destroy();
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('DAMC nodes mix into a containerlab file: routers converge over its links, stay off the management network', async () => {
     const d = mkdtempSync(join(tmpdir(), 'clab-mix-'));
     const name = `t-mix-${process.pid}`;

@@ -53,6 +53,17 @@ describe('containerlab link commands', () => {
   });
 });
 
+describe('containerlab bridge inside a node', () => {
+  it('<bridge>|<node>: the port is born in the node and enslaved to the bridge there', () => {
+    const t = topo('  nodes:\n    a: { kind: linux }\n    b: { kind: linux }\n    br0|a: { kind: bridge }\n  links:\n    - endpoints: ["b:eth1", "br0|a:p1"]\n');
+    assert.deepEqual(t.clab!.nodeBridges, [{ bridge: 'br0', node: 'a' }]);
+    const c = linkCommands(t.clab!.links[0]!, cx);
+    assert.deepEqual(c.host, ['link add name eth1 netns 102 mtu 9500 type veth peer name p1 netns 101 mtu 9500']);
+    assert.deepEqual(c.ns.get(101), ['link set p1 master br0', 'link set p1 up']);
+    assert.deepEqual(c.hostIfs, []);
+  });
+});
+
 describe('containerlab container spec', () => {
   const t = topo(`  nodes:
     l1:

@@ -1,5 +1,5 @@
 export {
-  CLAB_DEFAULT_MTU, CLAB_DEFAULT_PREFIX, endpointsOf, expandMagic,
+  CLAB_DEFAULT_MTU, CLAB_DEFAULT_PREFIX, endpointsOf, expandMagic, nodeOfEnd,
   type ClabEnd, type ClabHealthcheck, type ClabLab, type ClabLink, type ClabMgmt, type ClabNodeSpec, type ClabStage, type StageExec,
 } from './model.js';
 export { stageNames, type StageName } from './schema.js';

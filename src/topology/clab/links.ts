@@ -35,7 +35,10 @@ function normalizeLink(rl: RawLink, index: number, kindOf: (n: string) => EndKin
       throw new LabError('LINK_UNKNOWN_NODE', `${where}: endpoint '${node}:${ifname}' names no such node '${node}'`, `nodes are: ${nodeNames.join(', ')}`);
     }
     if (k === 'host') return { t: 'host', ifname, mac };
-    if (k === 'bridge') return { t: 'bridge', bridge: node, ifname, mac };
+    if (k === 'bridge') {
+      const bar = node.indexOf('|');
+      return bar < 0 ? { t: 'bridge', bridge: node, ifname, mac } : { t: 'bridge', bridge: node.slice(0, bar), ifname, mac, ns: node.slice(bar + 1) };
+    }
     if (k === 'ext') return { t: 'ext', container: node, ifname, mac };
     return { t: 'node', node, ifname, mac };
   };
@@ -98,14 +101,15 @@ function checkUnique(links: ClabLink[]): void {
     for (const e of [l.a, l.b]) {
       if (!e) continue;
       // Host-namespace names may be longer: they get a short name with the long one as altname.
-      if ((e.t === 'node' || e.t === 'ext') && e.ifname.length > MAX_IFNAME) {
+      if ((e.t === 'node' || e.t === 'ext' || (e.t === 'bridge' && e.ns)) && e.ifname.length > MAX_IFNAME) {
         throw new LabError('IFACE_NAME_TOO_LONG', `link ${l.index + 1}: interface name '${e.ifname}' is ${e.ifname.length} characters; Linux allows at most ${MAX_IFNAME}`,
           'use a shorter name such as eth1');
       }
       if (!IFNAME_RE.test(e.ifname) || e.ifname === 'lo') {
         throw new LabError('LINK_UNKNOWN_INTERFACE', `link ${l.index + 1}: '${e.ifname}' is not a usable interface name`, 'name interfaces like eth1 (letters, digits, _ . -; not lo)');
       }
-      const key = e.t === 'node' ? `${e.node}:${e.ifname}` : e.t === 'ext' ? `${e.container}:${e.ifname}` : `host namespace:${e.ifname}`;
+      const key = e.t === 'node' ? `${e.node}:${e.ifname}` : e.t === 'ext' ? `${e.container}:${e.ifname}`
+        : e.t === 'bridge' && e.ns ? `${e.ns}:${e.ifname}` : `host namespace:${e.ifname}`;
       const prev = used.get(key);
       if (prev !== undefined) {
         throw new LabError(e.t === 'node' || e.t === 'ext' ? 'IFACE_USED_TWICE' : 'CLAB_HOST_IFACE_TWICE',

@@ -64,7 +64,8 @@ export type ClabEnd =
   | { t: 'node'; node: string; ifname: string; mac: string | undefined }
   | { t: 'ext'; container: string; ifname: string; mac: string | undefined }
   | { t: 'host'; ifname: string; mac: string | undefined }
-  | { t: 'bridge'; bridge: string; ifname: string; mac: string | undefined }
+  /** A port of a bridge: in the host namespace, or (`<bridge>|<node>`) inside node `ns`'s. */
+  | { t: 'bridge'; bridge: string; ifname: string; mac: string | undefined; ns?: string }
   | { t: 'mgmt-net'; ifname: string; mac: string | undefined };
 
 export interface ClabLink {
@@ -89,6 +90,8 @@ export interface ClabLab {
   links: ClabLink[];
   /** Nodes of kind bridge (Linux bridges in the host namespace). */
   bridges: string[];
+  /** Nodes of kind bridge named `<bridge>|<node>`: a bridge inside that node's namespace. */
+  nodeBridges: { bridge: string; node: string }[];
   /** Nodes of kind ext-container: container name (the node name) → exec commands. */
   external: Map<string, { exec: string[] }>;
   /** Nodes of kind host (placeholders for the host namespace). */
@@ -101,9 +104,14 @@ export function clabContainerName(prefix: string, lab: string, node: string): st
   return prefix === '' ? node : `${prefix}-${lab}-${node}`;
 }
 
-/** Nodes whose endpoints appear in a link (CLAB_INTFS counts them). */
+/** The endpoints of a node (CLAB_INTFS counts them), its bridges' ports included. */
 export function endpointsOf(links: ClabLink[], node: string): ClabEnd[] {
-  return links.flatMap((l) => [l.a, l.b]).filter((e): e is ClabEnd => !!e && e.t === 'node' && e.node === node);
+  return links.flatMap((l) => [l.a, l.b]).filter((e): e is ClabEnd => !!e && nodeOfEnd(e) === node);
+}
+
+/** The lab node whose namespace holds an end (undefined: host namespace or external container). */
+export function nodeOfEnd(e: ClabEnd): string | undefined {
+  return e.t === 'node' ? e.node : e.t === 'bridge' ? e.ns : undefined;
 }
 
 /** containerlab's magic variables, expanded where it expands them (binds, volumes, exec, stage exec). */

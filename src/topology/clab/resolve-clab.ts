@@ -62,6 +62,7 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
   const cmds = new Map<string, string[]>();
   const endKinds = new Map<string, EndKind>();
   const bridges: string[] = [];
+  const nodeBridges: { bridge: string; node: string }[] = [];
   const hostNodes: string[] = [];
   const external = new Map<string, { exec: string[] }>();
   const inherited = new Map<string, RawNodeDefaults>();
@@ -75,7 +76,8 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
     const special = SPECIAL_KINDS[kind];
     if (special) {
       endKinds.set(name, special);
-      if (special === 'bridge') bridges.push(name);
+      if (special === 'bridge' && name.includes('|')) nodeBridges.push({ bridge: name.slice(0, name.indexOf('|')), node: name.slice(name.indexOf('|') + 1) });
+      else if (special === 'bridge') bridges.push(name);
       else if (special === 'host') hostNodes.push(name);
       else external.set(name, { exec: node.exec ?? [] });
       continue;
@@ -113,6 +115,12 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
     specs.set(name, nodeSpec(name, node, damc, o));
   }
   checkStages(specs, new Set(endKinds.keys()));
+  for (const b of nodeBridges) {
+    if (!specs.has(b.node)) {
+      throw new LabError('CLAB_BRIDGE_NODE', `bridge node '${b.bridge}|${b.node}' names no container node '${b.node}'`,
+        `a bridge inside a node is written <bridge>|<node>; container nodes are: ${[...specs.keys()].join(', ')}`);
+    }
+  }
 
   const m = raw.mgmt ?? {};
   const mgmt: ClabMgmt = {
@@ -133,6 +141,7 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
     mgmt,
     links,
     bridges,
+    nodeBridges,
     external,
     hostNodes,
     ca: [...specs.values()].some((s) => s.certificate)
