@@ -99,6 +99,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
           ipv4: { subnet: m.ipv4Subnet, ...(m.ipv4Range ? { range: m.ipv4Range } : {}), ...(m.ipv4Gw ? { gateway: m.ipv4Gw } : {}) },
           ipv6: { subnet: m.ipv6Subnet, ...(m.ipv6Range ? { range: m.ipv6Range } : {}), ...(m.ipv6Gw ? { gateway: m.ipv6Gw } : {}) },
           ...(m.mtu ? { mtu: m.mtu } : {}),
+          driverOpts: m.driverOpts,
           labels: { 'damc.lab': topo.name, containerlab: topo.name },
         });
         state.update((d) => (d.network = m.network));
@@ -386,21 +387,30 @@ async function chooseImages(topo: ResolvedTopology, ctx: LabContext, fallback: b
   subs: { node: string; image: string; with: string }[]): Promise<Map<string, ClabImageChoice>> {
   const out = new Map<string, ClabImageChoice>();
   const status = new Map<string, Promise<LabError | undefined>>();
-  const ensure = (ref: string) => {
-    let p = status.get(ref);
+  /** image-pull-policy: IfNotPresent (default) pulls a missing image, always pulls (keeping a local copy when no registry answers), never does not pull. */
+  const ensure = (ref: string, policy: string) => {
+    const key = `${ref}\0${policy}`;
+    let p = status.get(key);
     if (!p) {
       p = (async () => {
-        if (await ctx.runtime.imageExists(ref)) return undefined;
+        const here = await ctx.runtime.imageExists(ref);
+        const pol = policy.toLowerCase();
+        if (here && pol !== 'always') return undefined;
+        if (pol === 'never') return new LabError('IMAGE_PULL', `image ${ref} does not exist on this machine (image-pull-policy: never)`, 'load it (docker load), or deploy with --image-fallback');
         ctx.onEvent(`pulling image ${ref}`);
         try {
           await ctx.runtime.pullImage(ref, (line) => ctx.onEvent(`  ${ref}: ${line}`));
           return undefined;
         } catch (e) {
-          if (isLabError(e) && e.code === 'IMAGE_PULL') return e;
-          throw e;
+          if (!isLabError(e) || e.code !== 'IMAGE_PULL') throw e;
+          if (here) {
+            ctx.onEvent(`image-pull-policy always: ${e.message}; using the local ${ref}`);
+            return undefined;
+          }
+          return e;
         }
       })();
-      status.set(ref, p);
+      status.set(key, p);
     }
     return p;
   };
@@ -409,7 +419,7 @@ async function chooseImages(topo: ResolvedTopology, ctx: LabContext, fallback: b
       out.set(n.name, { image: await labImage(), labImage: true });
       continue;
     }
-    const err = await ensure(n.image);
+    const err = await ensure(n.image, n.clab?.imagePullPolicy ?? 'IfNotPresent');
     if (!err) {
       out.set(n.name, { image: n.image, labImage: false });
     } else if (fallback) {

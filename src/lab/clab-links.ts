@@ -58,12 +58,21 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
     if (e.t === 'mgmt-net') return [...alt, `link set ${name} master ${c.mgmtBridge}`, `link set ${name} up`];
     return [...alt, `link set ${name} up`];
   };
+  /** Link addresses: in the end's namespace, or on the host for host-namespace ends. */
+  const addresses = (e: ClabEnd, list: string[]) => {
+    for (const cidr of list) {
+      if (e.t === 'node' || e.t === 'ext') nsLine(c.pidOf(e), `addr add ${cidr} dev ${e.ifname}`);
+      else if (e.t === 'bridge' && e.ns) nsLine(c.pidOf({ t: 'node', node: e.ns, ifname: e.ifname, mac: e.mac }), `addr add ${cidr} dev ${e.ifname}`);
+      else out.host.push(`addr add ${cidr} dev ${hostIfName(e.ifname)}`);
+    }
+  };
   const a = l.a;
   if (l.type === 'dummy') {
     const e = a as ClabEnd & { t: 'node' | 'ext' };
     const pid = c.pidOf(e);
     nsLine(pid, `link add name ${e.ifname} mtu ${l.mtu}${mac(e)} type ${c.dummyKind ?? 'dummy'}`);
     nsLine(pid, `link set ${e.ifname} up`);
+    addresses(e, l.addrs?.[0] ?? []);
     return out;
   }
   if (l.type === 'macvlan') {
@@ -72,10 +81,12 @@ export function linkCommands(l: ClabLink, c: LinkContext): LinkCommands {
     out.host.push(`link add link ${l.parent} name ${e.ifname} netns ${pid} mtu ${l.mtu}${mac(e)} type macvlan mode ${l.mode ?? 'bridge'}`);
     nsLine(pid, `link set ${e.ifname} up`);
     out.ends.push([pid, e.ifname]);
+    addresses(e, l.addrs?.[0] ?? []);
     return out;
   }
   const b = l.b!;
   out.host.push(`link add ${side(a)} type veth peer ${side(b)}`);
   out.host.push(...afterHost(a), ...afterHost(b));
+  [a, b].forEach((e, k) => addresses(e, l.addrs?.[k] ?? []));
   return out;
 }

@@ -267,6 +267,7 @@ export class DockerRuntime implements Runtime {
         Options: {
           ...(s.bridge ? { 'com.docker.network.bridge.name': s.bridge } : {}),
           ...(s.mtu ? { 'com.docker.network.driver.mtu': String(s.mtu) } : {}),
+          ...s.driverOpts,
         },
         Labels: s.labels,
       });

@@ -62,6 +62,11 @@ export class Lab {
    * directory.
    */
   async restart(node: string): Promise<RestartReport> {
+    const c = await this.container(node);
+    if (c.labels.containerlab !== undefined) {
+      throw new LabError('CLAB_RESTART', `node ${node} belongs to containerlab lab ${this.name}: restart re-plugs DAMC links only`,
+        `redeploy it: ./lab destroy --lab ${this.name}, then ./lab deploy -t <file>`);
+    }
     const kept = join(this.dir, 'topology.yaml');
     const topo = this.topology ?? (existsSync(kept) ? loadTopology(kept, { name: this.name }) : undefined);
     if (!topo) {

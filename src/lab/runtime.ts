@@ -58,6 +58,8 @@ export interface NetworkSpec {
   ipv4: { subnet: string; range?: string; gateway?: string };
   ipv6?: { subnet: string; range?: string; gateway?: string };
   mtu?: number;
+  /** Further driver options (containerlab mgmt.driver-opts). */
+  driverOpts?: Record<string, string>;
   labels: Record<string, string>;
 }
 

@@ -142,8 +142,8 @@ describe('containerlab files @docker', function () {
     const name = `t-br-${process.pid}`;
     const f = join(d, 'br.clab.yml');
     writeFileSync(f, `name: ${name}\ntopology:\n  nodes:\n    sw: { kind: linux }\n    br0|sw: { kind: bridge }\n` +
-      '    h1: { kind: linux, exec: ["ip addr add 10.9.0.1/24 dev eth1"] }\n    h2: { kind: linux, exec: ["ip addr add 10.9.0.2/24 dev eth1"] }\n' +
-      '  links:\n    - endpoints: ["h1:eth1", "br0|sw:p1"]\n    - endpoints: ["h2:eth1", "br0|sw:p2"]\n');
+      '    h1: { kind: linux, exec: ["ip addr add 10.9.0.1/24 dev eth1"] }\n    h2: { kind: linux }\n' +
+      '  links:\n    - endpoints: ["h1:eth1", "br0|sw:p1"]\n    - endpoints: ["h2:eth1", "br0|sw:p2"]\n      ipv4: [10.9.0.2/24]\n');
     const lab = Lab.fromFile(f, ctx);
     try {
       await lab.deploy();

@@ -53,6 +53,19 @@ describe('containerlab link commands', () => {
   });
 });
 
+describe('containerlab link addresses', () => {
+  it('brief ipv4/ipv6 lists and endpoint ipv4 are added in each end\'s namespace (host ends on the host)', () => {
+    const t = topo(`  nodes:\n    a: { kind: linux }\n    b: { kind: linux }\n  links:
+    - endpoints: ["a:eth1", "b:eth1"]\n      ipv4: [10.0.0.1/30, 10.0.0.2/30]\n      ipv6: ["fd00::1/64", "fd00::2/64"]
+    - type: host\n      endpoint: { node: a, interface: eth2, ipv4: 10.1.0.1/24 }\n      host-interface: a-eth2
+`);
+    const [l1, l2] = t.clab!.links.map((l) => linkCommands(l, cx));
+    assert.deepEqual(l1!.ns.get(101), ['link set eth1 up', 'addr add 10.0.0.1/30 dev eth1', 'addr add fd00::1/64 dev eth1']);
+    assert.deepEqual(l1!.ns.get(102), ['link set eth1 up', 'addr add 10.0.0.2/30 dev eth1', 'addr add fd00::2/64 dev eth1']);
+    assert.deepEqual(l2!.ns.get(101), ['link set eth2 up', 'addr add 10.1.0.1/24 dev eth2']);
+  });
+});
+
 describe('containerlab bridge inside a node', () => {
   it('<bridge>|<node>: the port is born in the node and enslaved to the bridge there', () => {
     const t = topo('  nodes:\n    a: { kind: linux }\n    b: { kind: linux }\n    br0|a: { kind: bridge }\n  links:\n    - endpoints: ["b:eth1", "br0|a:p1"]\n');

@@ -19,6 +19,21 @@ export function normalizeLinks(raw: RawLink[], kindOf: (node: string) => EndKind
 }
 
 function normalizeLink(rl: RawLink, index: number, kindOf: (n: string) => EndKind | undefined, nodeNames: string[]): ClabLink {
+  const l = normalizeEnds(rl, index, kindOf, nodeNames);
+  const objs = (rl.endpoints ?? []).filter((e): e is ClabEndpointRaw => typeof e !== 'string');
+  const one = rl.endpoint ? [rl.endpoint] : [];
+  const per = (k: 0 | 1): string[] => {
+    const o = [...objs, ...one][k];
+    return [rl.ipv4?.[k], rl.ipv6?.[k], o?.ipv4, o?.ipv6].filter((x): x is string => !!x);
+  };
+  for (const a of [...per(0), ...per(1)]) {
+    if (!/\/\d+$/.test(a)) throw new LabError('CLAB_LINK_ADDRESS', `link ${index + 1}: address '${a}' has no prefix length`, 'write addresses in CIDR form, e.g. 192.168.0.1/24');
+  }
+  const addrs: [string[], string[]] = [per(0), per(1)];
+  return addrs[0].length || addrs[1].length ? { ...l, addrs } : l;
+}
+
+function normalizeEnds(rl: RawLink, index: number, kindOf: (n: string) => EndKind | undefined, nodeNames: string[]): ClabLink {
   const where = `link ${index + 1}`;
   const base = {
     index,

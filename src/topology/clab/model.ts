@@ -16,6 +16,7 @@ export interface ClabMgmt {
   ipv4Gw: string | undefined;
   ipv6Gw: string | undefined;
   mtu: number | undefined;
+  driverOpts: Record<string, string>;
 }
 
 export interface StageExec { command: string; target: 'container' | 'host'; phase: 'on-enter' | 'on-exit' }
@@ -27,6 +28,8 @@ export interface ClabHealthcheck { test: string[]; intervalS?: number; timeoutS?
 export interface ClabNodeSpec {
   /** The topology gave `cmd:` (else the image's own CMD, or the kind's on the lab image). */
   cmdGiven: boolean;
+  /** IfNotPresent (default), always, never. */
+  imagePullPolicy: string | undefined;
   exec: string[];
   restartPolicy: string | undefined;
   networkMode: string | undefined;
@@ -71,6 +74,8 @@ export type ClabEnd =
 export interface ClabLink {
   /** Position in topology.links (1-based in messages). */
   index: number;
+  /** Addresses per end (a, b), CIDR form: brief `ipv4: [..]`/`ipv6: [..]` or endpoint `ipv4:`/`ipv6:`. */
+  addrs?: [string[], string[]];
   type: 'veth' | 'macvlan' | 'dummy';
   a: ClabEnd;
   /** The other end (veth); absent for macvlan and dummy. */

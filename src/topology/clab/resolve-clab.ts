@@ -129,6 +129,7 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
     ipv4Subnet: m['ipv4-subnet'] ?? '172.20.20.0/24',
     ipv6Subnet: m['ipv6-subnet'] ?? '3fff:172:20:20::/64',
     ipv4Range: m['ipv4-range'], ipv6Range: m['ipv6-range'], ipv4Gw: m['ipv4-gw'], ipv6Gw: m['ipv6-gw'], mtu: m.mtu,
+    driverOpts: m['driver-opts'] ?? {},
   };
   for (const [name, s] of specs) checkMgmtAddress(name, s, mgmt);
   const caRaw = raw.settings?.['certificate-authority'];
@@ -184,6 +185,7 @@ function nodeSpec(name: string, n: RawNodeDefaults, damc: boolean, o: ClabResolv
   const cert = n.certificate;
   return {
     cmdGiven: n.cmd !== undefined,
+    imagePullPolicy: n['image-pull-policy'],
     exec: n.exec ?? [],
     restartPolicy: n['restart-policy'] ?? (n.kind === 'linux' ? 'always' : undefined),
     networkMode: n['network-mode'],
@@ -242,6 +244,10 @@ function checkStages(specs: Map<string, ClabNodeSpec>, all: Set<string>): void {
             `wait-for may name the lab's container nodes: ${[...specs.keys()].join(', ')}`);
         }
       }
+    }
+    const pol = s.imagePullPolicy;
+    if (pol !== undefined && !['ifnotpresent', 'always', 'never'].includes(pol.toLowerCase())) {
+      throw new LabError('CLAB_PULL_POLICY', `node ${name}: image-pull-policy '${pol}' is not IfNotPresent, always or never`, 'use one of those');
     }
     const nm = s.networkMode;
     if (nm !== undefined && !['host', 'none', 'bridge'].includes(nm) && !nm.startsWith('container:')) {
