@@ -167,12 +167,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
           if (!info || info.state !== 'running') gone.push(end.node);
         }
         if (gone.length) {
-          for (const g of gone) {
-            if (skipped.has(g)) continue;
-            skipped.add(g);
-            exited.push(g);
-            say(`warning: node ${g} exited after start; its links and exec are skipped (see \`docker logs ${containerNameIn(topo, g)}\`)`);
-          }
+          for (const g of gone) markExited(g);
           return d.resolve();
         }
         const err = new LabError('CLAB_LINK_FAILED', `link ${l.index + 1} (${describe(l)}) could not be created: ${(e as Error).message}`,
@@ -181,6 +176,14 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
         throw err;
       }
     };
+    /** containerlab keeps a node whose command exits (its links and exec cannot apply). */
+    const markExited = (g: string) => {
+      if (skipped.has(g)) return;
+      skipped.add(g);
+      exited.push(g);
+      say(`warning: node ${g} exited after start; its links and exec are skipped (see \`docker logs ${containerNameIn(topo, g)}\`)`);
+    };
+    const stillRunning = async (node: string) => (await ctx.runtime.inspect(ids.get(node)!).catch(() => undefined))?.state === 'running';
     /** Creates each link of `node` whose node ends have all entered create-links. */
     const linksOf = (node: string) => clab.links.filter((l) => nodeEnds(l).some((e) => e.node === node));
 
@@ -284,8 +287,8 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       const configure = (async () => {
         await enter(n, 'configure');
         await board.guard(Promise.all(linksOf(n.name).map((l) => linkDone.get(l)!.p)));
+        if (!skipped.has(n.name)) await waitEndsUp(n.name);
         if (!skipped.has(n.name)) {
-          await waitEndsUp(n.name);
           for (const cmd of c.exec) {
             const expanded = expandMagic(cmd, { labDir, lab: topo.name, node: n.name });
             const r = await execIn(id, shellWords(expanded, `node ${n.name}: exec`));
@@ -309,11 +312,13 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       const pid = pids.get(node)!;
       const ifs = linksOf(node).filter((l) => l.type !== 'dummy').flatMap((l) => nodeEnds(l).filter((e) => e.node === node).map((e) => e.ifname));
       const deadline = Date.now() + 5000;
-      for (;;) {
+      for (let round = 1; ; round++) {
         const states = await Promise.all(ifs.map((i) => ctx.net.operstate(pid, i)));
         const down = ifs.filter((_i, k) => states[k] !== 'up');
         if (down.length === 0) return;
+        if (round % 25 === 0 && !(await stillRunning(node))) return markExited(node);
         if (Date.now() > deadline) {
+          if (!(await stillRunning(node))) return markExited(node);
           throw new LabError('LINK_NOT_UP', `interfaces ${down.join(', ')} of ${node} are not UP after 5 s`, 'a macvlan needs its parent up; check `dmesg` for veth errors');
         }
         await board.guard(new Promise((r) => setTimeout(r, 20)));
