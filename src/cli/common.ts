@@ -1,4 +1,5 @@
 /** Shared by every `lab` command: the Docker context from global options and how a lab is named. */
+import { readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Lab, dockerContext, type LabContext } from '../lab/index.js';
 import { loadTopology } from '../topology/index.js';
@@ -29,4 +30,18 @@ export function labOf(ctx: LabContext, topology: string | undefined, o: { lab?: 
  */
 export async function labForNode(ctx: LabContext, node: string, o: { lab?: string; topology?: string }): Promise<Lab> {
   return o.lab || o.topology ? labOf(ctx, o.topology, o) : Lab.withNode(node, ctx);
+}
+
+/**
+ * The topology a verb works on: the argument, or -t (containerlab's spelling), or, as
+ * containerlab does, the only *.clab.yml / *.clab.yaml file in the current directory.
+ */
+export function topologyArg(arg: string | undefined, topo: string | undefined): string | undefined {
+  if (arg && topo && arg !== topo) throw new LabError('TOPOLOGY_TWICE', `two topologies given: ${arg} and -t ${topo}`, 'give one');
+  if (arg ?? topo) return arg ?? topo;
+  const found = readdirSync('.').filter((f) => /\.clab\.ya?ml$/.test(f)).sort();
+  if (found.length > 1) {
+    throw new LabError('TOPOLOGY_AMBIGUOUS', `${found.length} containerlab files here: ${found.join(', ')}`, 'name one: -t <file>');
+  }
+  return found[0];
 }

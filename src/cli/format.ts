@@ -24,6 +24,16 @@ export function statusTable(nodes: NodeStatus[], withLab: boolean): string {
 export function deploySummary(r: DeployReport): string {
   if (r.alreadyUp) return `lab ${r.lab} is already up (${r.nodes.length} nodes); nothing changed`;
   const p = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+  const subs = (r.substitutions ?? []).map((s) => `\n  image substituted: node ${s.node} runs ${s.with} instead of ${s.image} (--image-fallback)`).join('');
+  const notes = (r.notes ?? []).map((n) => `\n  note: ${n}`).join('');
+  const exited = r.exited?.length ? `\n  exited right after start (links skipped): ${r.exited.join(', ')}` : '';
   return `deployed lab ${r.lab}: ${r.nodes.length} containers, ${r.links.length} links in ${r.seconds.toFixed(2)} s (${p})\n` +
-    `  image ${r.image ?? '(per-node images)'}; node configs in ${r.labDir}`;
+    `  image ${r.image ?? '(per-node images)'}; node configs in ${r.labDir}` + subs + notes + exited;
+}
+
+/** containerlab's `inspect` columns. */
+export function clabTable(nodes: NodeStatus[]): string {
+  const rows = nodes.map((n, i) => [String(i + 1), n.container, (n.id ?? '').slice(0, 12), n.image, n.kind, n.state,
+    n.ipv4 ? `${n.ipv4}` : 'N/A', n.ipv6 ? `${n.ipv6}` : 'N/A']);
+  return table(['#', 'NAME', 'CONTAINER ID', 'IMAGE', 'KIND', 'STATE', 'IPV4 ADDRESS', 'IPV6 ADDRESS'], rows);
 }

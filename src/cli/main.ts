@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { DEFAULT_DOCKER_SOCKET, DockerRuntime, FullNodeImage, IMAGE_KIND_FULL, IMAGE_KIND_RUNTIME, Lab, listDamcImages, mb, NodeImage, PROJECT_DIR, type DamcImageInfo, type Runtime } from '../lab/index.js';
 import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topology/index.js';
 import { isLabError } from '../util/errors.js';
-import { ctxOf, labForNode, labOf } from './common.js';
-import { deploySummary, statusTable } from './format.js';
+import { ctxOf, labForNode, labOf, topologyArg } from './common.js';
+import { clabTable, deploySummary, statusTable } from './format.js';
 import { addInteractiveCommands } from './interactive-commands.js';
 import { addNodeCommands } from './node-commands.js';
 import { addServiceCommands } from './service-commands.js';
@@ -24,26 +24,33 @@ const program = new Command('lab')
   .showHelpAfterError();
 
 program.command('deploy')
-  .description('create the containers and links of a topology')
-  .argument('[topology]', 'YAML topology file', join(PROJECT_DIR, 'topologies', 'figure2.yaml'))
+  .description('create the containers and links of a topology (ours, or a containerlab file)')
+  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here, else topologies/figure2.yaml)')
+  .option('-t, --topo <file>', 'topology file (containerlab spelling)')
   .option('--name <lab>', 'lab name (overrides the file\'s name:)')
+  .option('--vars <file>', 'variables for a Go-templated topology (containerlab --vars)')
+  .option('--image-fallback', 'containerlab nodes whose image is not here and cannot be pulled run on the lab image (each substitution is listed)')
   .option('--format <fmt>', 'table or json', 'table')
-  .action(async (file: string, o: { name?: string; format: string }, cmd: Command) => {
+  .action(async (arg: string | undefined, o: { topo?: string; name?: string; vars?: string; imageFallback?: boolean; format: string }, cmd: Command) => {
     const ctx = ctxOf(cmd);
-    const lab = Lab.fromFile(file, ctx, o.name ? { name: o.name } : {});
-    const r = await lab.deploy();
+    const file = topologyArg(arg, o.topo) ?? join(PROJECT_DIR, 'topologies', 'figure2.yaml');
+    const lab = Lab.fromFile(file, ctx, { ...(o.name ? { name: o.name } : {}), ...(o.vars ? { vars: o.vars } : {}) });
+    const r = await lab.deploy({ imageFallback: !!o.imageFallback });
     if (o.format === 'json') return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-    process.stdout.write(deploySummary(r) + '\n\n' + statusTable(await lab.inspect(), false) + '\n');
+    const nodes = await lab.inspect();
+    process.stdout.write(deploySummary(r) + '\n\n' + (lab.topology?.clab ? clabTable(nodes) : statusTable(nodes, false)) + '\n');
   });
 
 program.command('destroy')
   .description('remove every container and link of a lab (found by label)')
-  .argument('[topology]', 'YAML topology file')
+  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here)')
+  .option('-t, --topo <file>', 'topology file (containerlab spelling)')
   .option('--lab <name>', 'lab name instead of a file')
   .option('--name <lab>', 'lab name override used at deploy')
   .option('--all', 'every lab on this machine')
-  .action(async (file: string | undefined, o: { lab?: string; name?: string; all?: boolean }, cmd: Command) => {
+  .action(async (arg: string | undefined, o: { topo?: string; lab?: string; name?: string; all?: boolean }, cmd: Command) => {
     const ctx = ctxOf(cmd);
+    const file = o.lab || o.all ? undefined : topologyArg(arg, o.topo);
     const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
     if (labs.length === 0) return void process.stdout.write('no labs on this machine\n');
     for (const lab of labs) {
@@ -51,23 +58,28 @@ program.command('destroy')
       process.stdout.write(r.removed.length
         ? `destroyed lab ${r.lab}: removed ${r.removed.length} containers in ${r.seconds.toFixed(2)} s\n`
         : `lab ${r.lab} has no containers; nothing to remove\n`);
+      if (r.left?.length) process.stdout.write(`  left in place (still in use): ${r.left.join(', ')}\n`);
     }
   });
 
 program.command('inspect')
-  .description('nodes, state, PID, image and interfaces (read inside each container)')
-  .argument('[topology]', 'YAML topology file')
+  .description('nodes, state, PID, image and interfaces (read inside each container); containerlab labs in containerlab\'s columns')
+  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here)')
+  .option('-t, --topo <file>', 'topology file (containerlab spelling)')
   .option('--lab <name>', 'lab name instead of a file')
   .option('--name <lab>', 'lab name override used at deploy')
   .option('--all', 'every lab on this machine')
-  .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
-  .action(async (file: string | undefined, o: { lab?: string; name?: string; all?: boolean; format: string }, cmd: Command) => {
+  .addOption(new Option('--format <fmt>', 'output format: table (containerlab columns for containerlab labs), damc (our columns), clab, json')
+    .choices(['table', 'damc', 'clab', 'json']).default('table'))
+  .action(async (arg: string | undefined, o: { topo?: string; lab?: string; name?: string; all?: boolean; format: string }, cmd: Command) => {
     const ctx = ctxOf(cmd);
+    const file = o.lab || o.all ? undefined : topologyArg(arg, o.topo);
     const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
     const nodes = (await Promise.all(labs.map((l) => l.inspect()))).flat();
     if (o.format === 'json') return void process.stdout.write(JSON.stringify(nodes, null, 2) + '\n');
     if (nodes.length === 0) return void process.stdout.write(o.all ? 'no labs on this machine\n' : `lab ${labs[0]?.name} is not deployed\n`);
-    process.stdout.write(statusTable(nodes, !!o.all) + '\n');
+    const clab = o.format === 'clab' || (o.format === 'table' && nodes.every((n) => n.clab));
+    process.stdout.write((clab ? clabTable(nodes) : statusTable(nodes, !!o.all)) + '\n');
   });
 
 program.command('exec')

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { NODE_CONFIG_PATH } from '../node/config.js';
 import { buildNodeConfigs, PROJECT_MOUNT, proxyEnv, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
+import { deployClab, type ClabDeployOptions } from './clab-deploy.js';
 import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TOPOLOGY, containerName } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TOPOLOGY, containerName, containerNameIn } from './labels.js';
 import { describeLink, planLinks } from './link-plan.js';
 import { applyTopologyNetem } from './netem.js';
 import { NodeImage } from './node-image.js';
@@ -49,7 +50,7 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
   };
 }
 
-export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll: () => Promise<string[]>): Promise<DeployReport> {
+export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll: () => Promise<string[]>, opts: ClabDeployOptions = {}): Promise<DeployReport> {
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let mark = t0;
@@ -63,7 +64,7 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
   const report = (alreadyUp: boolean, image: string | undefined): DeployReport => ({
     lab: topo.name,
     alreadyUp,
-    nodes: nodes.map((n) => ({ node: n.name, kind: n.kind.name, container: containerName(topo.name, n.name) })),
+    nodes: nodes.map((n) => ({ node: n.name, kind: n.kind.name, container: containerNameIn(topo, n.name) })),
     links: topo.links.map(describeLink),
     image,
     labDir,
@@ -83,6 +84,9 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
         ? `bring the stopped node(s) back with their links: ${stopped.map((n) => `\`./lab restart --lab ${topo.name} ${n}\``).join(', ')}`
         : `remove it with \`./lab destroy --lab ${topo.name}\`, then deploy again`);
   }
+
+  // containerlab files walk containerlab's stages (src/lab/clab-deploy.ts).
+  if (topo.clab) return deployClab(topo, ctx, removeAll, opts);
 
   const image = nodes.some((n) => !n.image) ? await ctx.image.ensure() : undefined;
   phase('image');

@@ -2,7 +2,7 @@
 import Docker from 'dockerode';
 import { Writable, type Readable } from 'node:stream';
 import { LabError } from '../util/errors.js';
-import type { ContainerInfo, ContainerSpec, ContainerState, ExecStreams, Runtime } from './runtime.js';
+import type { ContainerInfo, ContainerSpec, ContainerState, ExecStreams, NetworkInfo, NetworkSpec, Runtime } from './runtime.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -63,24 +63,51 @@ export class DockerRuntime implements Runtime {
   }
 
   async create(s: ContainerSpec): Promise<string> {
+    const x = s.extra ?? {};
     try {
       const c = await this.docker.createContainer({
         name: s.name,
-        Hostname: s.hostname,
+        ...(x.noHostname ? {} : { Hostname: s.hostname }),
         Image: s.image,
         ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
-        Cmd: s.cmd,
+        ...(x.omitCmd ? {} : { Cmd: s.cmd }),
         Env: Object.entries(s.env).map(([k, v]) => `${k}=${v}`),
         Labels: s.labels,
         NetworkDisabled: false,
+        ...(x.tty ? { Tty: true, OpenStdin: true } : {}),
+        ...(x.user !== undefined ? { User: x.user } : {}),
+        ...(x.healthcheck ? { Healthcheck: x.healthcheck } : {}),
+        ...(x.ports ? { ExposedPorts: Object.fromEntries(Object.keys(x.ports).map((p) => [p, {}])) } : {}),
         HostConfig: {
-          NetworkMode: 'none',
+          NetworkMode: x.networkMode ?? 'none',
           Binds: s.binds,
           CapAdd: s.capAdd,
           Init: true,
           Sysctls: s.sysctls,
-          RestartPolicy: { Name: 'no' },
+          RestartPolicy: { Name: x.restartPolicy ?? 'no' },
+          ...(x.privileged ? { Privileged: true } : {}),
+          ...(x.ports ? { PortBindings: x.ports } : {}),
+          ...(x.nanoCpus ? { NanoCpus: x.nanoCpus } : {}),
+          ...(x.cpusetCpus ? { CpusetCpus: x.cpusetCpus } : {}),
+          ...(x.memoryBytes ? { Memory: x.memoryBytes } : {}),
+          ...(x.shmSizeBytes ? { ShmSize: x.shmSizeBytes } : {}),
+          ...(x.dns ? { Dns: x.dns.servers, DnsSearch: x.dns.search, DnsOptions: x.dns.options } : {}),
+          ...(x.devices?.length ? { Devices: x.devices } : {}),
+          ...(x.tmpfs && Object.keys(x.tmpfs).length ? { Tmpfs: x.tmpfs } : {}),
+          ...(x.securityOpt?.length ? { SecurityOpt: x.securityOpt } : {}),
+          ...(x.pidMode ? { PidMode: x.pidMode } : {}),
+          ...(x.cgroupParent ? { CgroupParent: x.cgroupParent } : {}),
         },
+        ...(x.network ? {
+          NetworkingConfig: {
+            EndpointsConfig: {
+              [x.network.name]: {
+                ...(x.network.ipv4 || x.network.ipv6 ? { IPAMConfig: { ...(x.network.ipv4 ? { IPv4Address: x.network.ipv4 } : {}), ...(x.network.ipv6 ? { IPv6Address: x.network.ipv6 } : {}) } } : {}),
+                ...(x.network.aliases.length ? { Aliases: x.network.aliases } : {}),
+              },
+            },
+          },
+        } : {}),
       });
       return c.id;
     } catch (e) {
@@ -120,6 +147,10 @@ export class DockerRuntime implements Runtime {
         state: (i.State.Status as ContainerState) ?? 'unknown',
         pid: i.State.Pid ?? 0,
         labels: i.Config.Labels ?? {},
+        ...(i.State.Health?.Status ? { health: i.State.Health.Status } : {}),
+        ...(i.State.Status === 'exited' || i.State.Status === 'created' ? { exitCode: i.State.ExitCode } : {}),
+        ...(i.State.Error ? { error: i.State.Error } : {}),
+        ...addressesOf(i.NetworkSettings?.Networks),
       };
     } catch (e) {
       throw this.wrap(e, `inspect container ${id.slice(0, 12)}`);
@@ -178,6 +209,83 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  async pullImage(ref: string, onProgress: (line: string) => void): Promise<void> {
+    const [repo, tag] = splitRef(ref);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(`${repo}:${tag}`);
+    } catch (e) {
+      const err = e as DockerErr;
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES') throw this.wrap(e, `pull ${ref}`);
+      throw new LabError('IMAGE_PULL', `image ${ref} does not exist on this machine and no registry gave it: ${(err.json?.message ?? err.message).replace(/^\(HTTP code \d+\) server error - /, '').trim()}`,
+        'load it (docker load / docker import), or deploy with --image-fallback to run such nodes on the lab image', { cause: e });
+    }
+    await new Promise<void>((resolve, reject) => {
+      let last = '';
+      this.docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
+        const bad = err?.message ?? events?.find((ev) => ev.error)?.error;
+        if (bad) {
+          reject(new LabError('IMAGE_PULL', `pull of image ${ref} failed: ${bad.trim()}`,
+            'load it (docker load / docker import), or deploy with --image-fallback to run such nodes on the lab image'));
+        } else resolve();
+      }, (ev: { status?: string; id?: string; progress?: string }) => {
+        const line = [ev.id, ev.status, ev.progress].filter(Boolean).join(' ');
+        // Layer progress bars repeat many times a second: one line per layer and status.
+        const key = `${ev.id}:${ev.status}`;
+        if (line && key !== last) onProgress(line);
+        last = key;
+      });
+    });
+  }
+
+  async network(name: string): Promise<NetworkInfo | undefined> {
+    try {
+      const n = await this.docker.getNetwork(name).inspect() as {
+        Id: string; Name: string; Labels?: Record<string, string>; Options?: Record<string, string>; Containers?: Record<string, unknown>;
+      };
+      return {
+        id: n.Id, name: n.Name, labels: n.Labels ?? {}, containers: Object.keys(n.Containers ?? {}).length,
+        bridge: n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`,
+      };
+    } catch (e) {
+      if ((e as DockerErr).statusCode === 404) return undefined;
+      throw this.wrap(e, `inspect network ${name}`);
+    }
+  }
+
+  async createNetwork(s: NetworkSpec): Promise<NetworkInfo> {
+    const pool = (p: { subnet: string; range?: string; gateway?: string }) => ({
+      Subnet: p.subnet, ...(p.range ? { IPRange: p.range } : {}), ...(p.gateway ? { Gateway: p.gateway } : {}),
+    });
+    try {
+      await this.docker.createNetwork({
+        Name: s.name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        EnableIPv6: !!s.ipv6,
+        IPAM: { Driver: 'default', Config: [pool(s.ipv4), ...(s.ipv6 ? [pool(s.ipv6)] : [])] },
+        Options: {
+          ...(s.bridge ? { 'com.docker.network.bridge.name': s.bridge } : {}),
+          ...(s.mtu ? { 'com.docker.network.driver.mtu': String(s.mtu) } : {}),
+          ...s.driverOpts,
+        },
+        Labels: s.labels,
+      });
+    } catch (e) {
+      throw this.wrap(e, `create network ${s.name}`);
+    }
+    return (await this.network(s.name))!;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (e) {
+      if ((e as DockerErr).statusCode === 404) return;
+      throw this.wrap(e, `remove network ${name}`);
+    }
+  }
+
   private wrap(e: unknown, what: string): LabError {
     const err = e as DockerErr;
     if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES') {
@@ -192,6 +300,11 @@ export class DockerRuntime implements Runtime {
 function splitRef(ref: string): [string, string] {
   const i = ref.lastIndexOf(':');
   return i > 0 && !ref.slice(i).includes('/') ? [ref.slice(0, i), ref.slice(i + 1)] : [ref, 'latest'];
+}
+
+function addressesOf(nets: Record<string, { IPAddress?: string; GlobalIPv6Address?: string }> | undefined): { ipv4?: string; ipv6?: string } {
+  const n = Object.values(nets ?? {}).find((x) => x.IPAddress || x.GlobalIPv6Address);
+  return { ...(n?.IPAddress ? { ipv4: n.IPAddress } : {}), ...(n?.GlobalIPv6Address ? { ipv6: n.GlobalIPv6Address } : {}) };
 }
 
 function devNull(): Writable {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { LabError } from '../util/errors.js';
 import type { HostNet, IpLink } from './host-net.js';
 import { IpBatchError } from './host-net.js';
-import type { ContainerInfo, ContainerSpec, ExecStreams, Runtime } from './runtime.js';
+import type { ContainerInfo, ContainerSpec, ExecStreams, NetworkInfo, NetworkSpec, Runtime } from './runtime.js';
 
 interface FakeContainer { info: ContainerInfo; spec: ContainerSpec }
 
@@ -79,10 +79,37 @@ export class FakeRuntime implements Runtime {
     this.containers.delete(id);
   }
 
+  /** Exit codes for exec commands (joined with spaces); anything else exits 0. */
+  readonly execExit = new Map<string, number>();
+
   async exec(id: string, cmd: string[], io: ExecStreams = {}): Promise<number> {
     this.get(id);
     io.stdout?.write(`${cmd.join(' ')}\n`);
-    return 0;
+    return this.execExit.get(cmd.join(' ')) ?? 0;
+  }
+
+  /** Images a pull would give (anything else: no registry answers). */
+  readonly pullable = new Set<string>();
+  readonly networks = new Map<string, NetworkInfo>();
+
+  async pullImage(ref: string, onProgress: (line: string) => void): Promise<void> {
+    if (!this.pullable.has(ref)) throw new LabError('IMAGE_PULL', `image ${ref} does not exist on this machine and no registry gave it (fake)`, 'use --image-fallback');
+    onProgress(`${ref}: Pull complete`);
+    this.images.add(ref);
+  }
+
+  async network(name: string): Promise<NetworkInfo | undefined> {
+    return this.networks.get(name);
+  }
+
+  async createNetwork(s: NetworkSpec): Promise<NetworkInfo> {
+    const n = { id: `net${this.nextId++}`, name: s.name, bridge: s.bridge ?? `br-${s.name}`, labels: { ...s.labels }, containers: 0 };
+    this.networks.set(s.name, n);
+    return n;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.networks.delete(name);
   }
 
   private get(id: string): FakeContainer {
@@ -105,8 +132,12 @@ export class FakeHostNet implements HostNet {
     }
   }
 
+  /** Every line run in each namespace (nodeBatches keeps the last batch only). */
+  readonly nodeLines = new Map<number, string[]>();
+
   async batchIn(pid: number, lines: string[]): Promise<void> {
     this.nodeBatches.set(pid, lines);
+    this.nodeLines.set(pid, [...(this.nodeLines.get(pid) ?? []), ...lines]);
   }
 
   async operstate(pid: number, ifname: string): Promise<string | undefined> {
@@ -114,10 +145,10 @@ export class FakeHostNet implements HostNet {
   }
 
   async links(pid: number): Promise<IpLink[]> {
-    const lines = this.nodeBatches.get(pid) ?? [];
+    const lines = this.nodeLines.get(pid) ?? [];
     return lines
       .map((l) => /^link set (\S+) up$/.exec(l)?.[1])
-      .filter((n): n is string => !!n)
+      .filter((n, i, all): n is string => !!n && all.indexOf(n) === i)
       .map((ifname) => {
         const ipv4 = lines.map((l) => new RegExp(`^addr add (\\S+) dev ${ifname}$`).exec(l)?.[1]).filter((a): a is string => !!a);
         return { ifname, operstate: 'UP', mtu: 9000, flags: ['UP'], ...(ipv4.length ? { ipv4 } : {}) };

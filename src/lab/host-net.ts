@@ -14,6 +14,10 @@ export interface IpLink {
   mtu: number;
   flags: string[];
   linkKind?: string;
+  /** Link-layer address. */
+  mac?: string;
+  /** Alternative names (`ip link property add … altname`). */
+  altnames?: string[];
   /** IPv4 addresses in CIDR form ("10.200.0.1/30"), in the order they were added. */
   ipv4?: string[];
 }
@@ -82,7 +86,7 @@ export class LinuxHostNet implements HostNet {
     // `addr` shows everything `link` does plus addr_info, so one process still serves a node.
     const out = await run('nsenter', ['-t', String(pid), '-n', 'ip', '-j', '-d', 'addr', 'show']);
     const raw = JSON.parse(out) as {
-      ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string };
+      ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string }; address?: string; altnames?: string[];
       addr_info?: { family?: string; local?: string; prefixlen?: number }[];
     }[];
     return raw.map((l) => {
@@ -90,6 +94,8 @@ export class LinuxHostNet implements HostNet {
       return {
         ifname: l.ifname, operstate: l.operstate, mtu: l.mtu, flags: l.flags,
         ...(l.linkinfo?.info_kind ? { linkKind: l.linkinfo.info_kind } : {}),
+        ...(l.address ? { mac: l.address } : {}),
+        ...(l.altnames?.length ? { altnames: l.altnames } : {}),
         ...(ipv4.length ? { ipv4 } : {}),
       };
     });

@@ -16,3 +16,6 @@ export { frameLine, describeMessage } from './frame-line.js';
 export { PcapReader, type PcapFrame } from './pcap-stream.js';
 export { EventMerger, formatTimed, timedJson, parseRouterLine, parseMonitorLine, type WatchEvent, type Timed } from './events.js';
 export { watchLab, type LabWatch } from './lab-watch.js';
+export { verifyClabLab, type VerifyResult } from './clab-verify.js';
+export { describe as describeClabLink, type ClabDeployOptions } from './clab-deploy.js';
+export { ClabState, cleanupClab } from './clab-state.js';

@@ -5,9 +5,11 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTopology, type ResolvedTopology } from '../topology/index.js';
+import { loadTopology, type LoadOptions, type ResolvedTopology } from '../topology/index.js';
 import { LabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
+import type { ClabDeployOptions } from './clab-deploy.js';
+import { cleanupClab } from './clab-state.js';
 import { deploy } from './deploy.js';
 import { restartNode, type RestartReport } from './restart.js';
 import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
@@ -19,7 +21,7 @@ export class Lab {
   constructor(readonly name: string, readonly ctx: LabContext, readonly topology?: ResolvedTopology) {}
 
   /** A lab from a topology file; `name` overrides the file's `name:`. */
-  static fromFile(file: string, ctx: LabContext, opts: { name?: string } = {}): Lab {
+  static fromFile(file: string, ctx: LabContext, opts: LoadOptions = {}): Lab {
     const topo = loadTopology(file, opts);
     return new Lab(topo.name, ctx, topo);
   }
@@ -46,11 +48,12 @@ export class Lab {
     return join(this.ctx.labRoot, this.name);
   }
 
-  async deploy(): Promise<DeployReport> {
+  /** `imageFallback`: containerlab nodes whose image is not here and cannot be pulled run on the lab image. */
+  async deploy(opts: ClabDeployOptions = {}): Promise<DeployReport> {
     if (!this.topology) {
       throw new LabError('TOPOLOGY_REQUIRED', `lab ${this.name} was opened without a topology`, 'deploy from a topology file: ./lab deploy <file>');
     }
-    return deploy(this.topology, this.ctx, () => this.removeContainers());
+    return deploy(this.topology, this.ctx, () => this.removeContainers(), opts);
   }
 
   /**
@@ -59,6 +62,11 @@ export class Lab {
    * directory.
    */
   async restart(node: string): Promise<RestartReport> {
+    const c = await this.container(node);
+    if (c.labels.containerlab !== undefined) {
+      throw new LabError('CLAB_RESTART', `node ${node} belongs to containerlab lab ${this.name}: restart re-plugs DAMC links only`,
+        `redeploy it: ./lab destroy --lab ${this.name}, then ./lab deploy -t <file>`);
+    }
     const kept = join(this.dir, 'topology.yaml');
     const topo = this.topology ?? (existsSync(kept) ? loadTopology(kept, { name: this.name }) : undefined);
     if (!topo) {
@@ -72,8 +80,11 @@ export class Lab {
     await this.ctx.runtime.ping();
     const dirs = new Set((await this.containers()).map((c) => c.labels[LABEL_LABDIR]).filter((d): d is string => !!d));
     const removed = await this.removeContainers();
+    // containerlab labs: the management network, bridges and host interfaces they made.
+    const left: string[] = [];
+    for (const d of [...dirs, this.dir]) left.push(...await cleanupClab(this.ctx, d));
     for (const d of [...dirs, this.dir]) rmSync(d, { recursive: true, force: true });
-    return { lab: this.name, removed, seconds: Math.round((performance.now() - t0) / 10) / 100 };
+    return { lab: this.name, removed, seconds: Math.round((performance.now() - t0) / 10) / 100, ...(left.length ? { left } : {}) };
   }
 
   async inspect(): Promise<NodeStatus[]> {
@@ -95,6 +106,10 @@ export class Lab {
         state: info.state,
         image: info.image,
         pid: info.pid,
+        id: info.id,
+        ...(info.labels.containerlab !== undefined ? { clab: true } : {}),
+        ...(info.ipv4 ? { ipv4: info.ipv4 } : {}),
+        ...(info.ipv6 ? { ipv6: info.ipv6 } : {}),
         interfaces,
       };
     });

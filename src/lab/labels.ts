@@ -10,3 +10,10 @@ export const LABEL_IFACES = 'damc.ifaces';
 export function containerName(lab: string, node: string): string {
   return `damc-${lab}-${node}`;
 }
+
+/** The container of a node: containerlab files name it <prefix>-<lab>-<node> (prefix "" → <node>). */
+export function containerNameIn(topo: { name: string; clab?: { prefix: string } }, node: string): string {
+  if (!topo.clab) return containerName(topo.name, node);
+  const p = topo.clab.prefix;
+  return p === '' ? node : p === '__lab-name' ? `${topo.name}-${node}` : `${p}-${topo.name}-${node}`;
+}

@@ -15,7 +15,7 @@ import type { Runtime } from './runtime.js';
 
 const execFileP = promisify(execFile);
 /** Bump when the way the rootfs is assembled changes. */
-const RECIPE_VERSION = '2';
+const RECIPE_VERSION = '3';
 export const NODE_IMAGE_REPO = 'damc-node';
 const ENTRY_IN_IMAGE = '/usr/local/bin/damc-entry';
 /** On every image this builds (value `node`), so stale and dangling ones can be found and pruned. */
@@ -182,7 +182,11 @@ function stage(root: string, files: string[], entry: string): void {
     }
   };
   for (const f of files) copy(f);
+  // POSIX shells under the names small images have them (containerlab files run `sh -c`, `ash -c`):
+  // sh is bash (POSIX mode when called sh, and line-by-line on stdin as scripts expect), ash is
+  // dash, the Debian port of the Almquist shell that busybox's ash also descends from.
   if (!existsSync(join(root, 'usr/bin/sh'))) symlinkSync('bash', join(root, 'usr/bin/sh'));
+  if (!existsSync(join(root, 'usr/bin/ash'))) symlinkSync('dash', join(root, 'usr/bin/ash'));
   if (!existsSync(join(root, 'usr/bin/awk'))) symlinkSync('mawk', join(root, 'usr/bin/awk'));
   writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\ntcpdump:x:104:109::/nonexistent:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\ntcpdump:x:109:\nnogroup:x:65534:\n');

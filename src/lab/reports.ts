@@ -10,12 +10,31 @@ export interface DeployReport {
   seconds: number;
   /** Seconds per phase: image, configs, create, start, veths (host batch), up (namespace batches), ready (until every end reports UP). */
   phases: Record<string, number>;
+  /** containerlab files, --image-fallback: nodes that run on the lab image instead of their own. */
+  substitutions?: { node: string; image: string; with: string }[];
+  /** containerlab files: every exec and stage exec that ran, with its output. */
+  execs?: ExecResult[];
+  /** containerlab files: nodes whose container stopped right after start (kept, without links). */
+  exited?: string[];
+  /** containerlab files: how this machine differs from what the file asks (printed at deploy). */
+  notes?: string[];
+}
+
+export interface ExecResult {
+  node: string;
+  /** "exec", or "<stage> on-enter|on-exit [(host)]". */
+  where: string;
+  command: string;
+  exitCode: number;
+  output: string;
 }
 
 export interface DestroyReport {
   lab: string;
   removed: string[];
   seconds: number;
+  /** What could not be removed (containerlab labs: network, bridge or host interface still in use). */
+  left?: string[];
 }
 
 export interface InterfaceStatus {
@@ -37,5 +56,11 @@ export interface NodeStatus {
   state: string;
   image: string;
   pid: number;
+  /** Container id and management addresses (containerlab's inspect columns). */
+  id?: string;
+  /** The container belongs to a containerlab-format lab. */
+  clab?: boolean;
+  ipv4?: string;
+  ipv6?: string;
   interfaces: InterfaceStatus[];
 }

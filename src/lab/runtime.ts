@@ -18,6 +18,59 @@ export interface ContainerSpec {
   binds: string[];
   capAdd: string[];
   sysctls: Record<string, string>;
+  /** Container keys of containerlab nodes (absent: DAMC's defaults, network none). */
+  extra?: ContainerExtra;
+}
+
+/** What containerlab nodes set beyond DAMC's defaults (see src/lab/clab-spec.ts). */
+export interface ContainerExtra {
+  /** undefined Cmd: the image's own. */
+  omitCmd?: boolean;
+  /** "none" (default), "host", "container:<name>", or a Docker network name. */
+  networkMode?: string;
+  /** Joining a Docker network: static addresses and aliases. */
+  network?: { name: string; ipv4?: string; ipv6?: string; aliases: string[] };
+  tty?: boolean;
+  restartPolicy?: string;
+  privileged?: boolean;
+  /** "80/tcp" → host port bindings. */
+  ports?: Record<string, { HostIp?: string; HostPort: string }[]>;
+  nanoCpus?: number;
+  cpusetCpus?: string;
+  memoryBytes?: number;
+  shmSizeBytes?: number;
+  healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+  dns?: { servers: string[]; search: string[]; options: string[] };
+  devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[];
+  tmpfs?: Record<string, string>;
+  user?: string;
+  securityOpt?: string[];
+  pidMode?: string;
+  cgroupParent?: string;
+  /** Leave Hostname unset (Docker refuses it with network-mode container:). */
+  noHostname?: boolean;
+}
+
+export interface NetworkSpec {
+  name: string;
+  /** Linux bridge name (com.docker.network.bridge.name), when given. */
+  bridge?: string;
+  ipv4: { subnet: string; range?: string; gateway?: string };
+  ipv6?: { subnet: string; range?: string; gateway?: string };
+  mtu?: number;
+  /** Further driver options (containerlab mgmt.driver-opts). */
+  driverOpts?: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  /** The Linux bridge that carries it. */
+  bridge: string;
+  labels: Record<string, string>;
+  /** Containers attached now. */
+  containers: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead' | 'unknown';
@@ -30,6 +83,14 @@ export interface ContainerInfo {
   /** Host PID of the container's init; 0 when not running. */
   pid: number;
   labels: Record<string, string>;
+  /** inspect only: Docker health status (starting, healthy, unhealthy) when the container has a healthcheck. */
+  health?: string;
+  /** inspect only: exit code of a container that stopped, and Docker's error for one that could not start. */
+  exitCode?: number;
+  error?: string;
+  /** inspect only: addresses on its Docker network(s). */
+  ipv4?: string;
+  ipv6?: string;
 }
 
 export interface ExecStreams {
@@ -62,4 +123,11 @@ export interface Runtime {
   remove(id: string): Promise<void>;
   /** Runs cmd in the container, streams its output, resolves to its exit code. */
   exec(id: string, cmd: string[], io?: ExecStreams): Promise<number>;
+  /** Pulls an image from its registry; progress lines go to onProgress. Throws LabError IMAGE_PULL when no registry gives it. */
+  pullImage(ref: string, onProgress: (line: string) => void): Promise<void>;
+  /** A Docker network by name; undefined when there is none. */
+  network(name: string): Promise<NetworkInfo | undefined>;
+  createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** Removes a network; one that is gone is not an error. */
+  removeNetwork(name: string): Promise<void>;
 }

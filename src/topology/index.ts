@@ -2,7 +2,8 @@ export { kindNames, lookupKind, registerKind, type KindSpec } from './kinds.js';
 export { PROJECT_MOUNT } from './builtin-kinds.js';
 export { parseTopology, readTopologyFile } from './parse.js';
 export { resolveTopology, MAX_IFNAME, type ResolveOptions } from './resolve.js';
-export { loadTopology } from './load.js';
+export { loadTopology, type LoadOptions } from './load.js';
+export * from './clab/index.js';
 export {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS, peerOf,
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology, type Timers,

@@ -1,6 +1,6 @@
 /** YAML text → raw topology, with errors that point at a line and column. */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isPair, isScalar, visit, type Document } from 'yaml';
 import { LabError } from '../util/errors.js';
 import { rawTopologySchema, type RawTopology } from './raw.js';
 
@@ -35,6 +35,7 @@ export function parseTopology(text: string, where = '<topology>'): RawTopology {
     throw new LabError('TOPOLOGY_YAML', `${where}: YAML syntax error at ${at}: ${firstLine(first.message)}`,
       'fix the YAML at that line (indentation, brackets, quotes)');
   }
+  keepScalarText(doc);
   const data: unknown = doc.toJS();
   const parsed = rawTopologySchema.safeParse(data);
   if (!parsed.success) {
@@ -67,4 +68,25 @@ function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): 
     }
   }
   return '';
+}
+
+/** Keys whose values are strings to containerlab: a plain `no`, `1.10` or `true` keeps its text. */
+const STRING_KEYS = new Set(['restart-policy', 'image', 'mgmt-ipv4', 'mgmt-ipv6', 'network-mode', 'user', 'hostname',
+  'cpu-set', 'memory', 'shm-size', 'group', 'kind', 'entrypoint', 'cmd', 'prefix', 'name', 'mac', 'interface', 'node', 'host-interface']);
+const STRING_MAPS = new Set(['env', 'labels', 'sysctls']);
+
+/** containerlab reads string fields with their raw text; YAML would make `1.10` the number 1.1. */
+function keepScalarText(doc: Document): void {
+  visit(doc, {
+    Scalar(key, node, path) {
+      if (key !== 'value' || typeof node.value === 'string' || node.value === null || node.source === undefined) return;
+      const pair = path[path.length - 1];
+      if (!isPair(pair) || !isScalar(pair.key)) return;
+      const parentPair = path[path.length - 3];
+      const parentKey = isPair(parentPair) && isScalar(parentPair.key) ? String(parentPair.key.value) : undefined;
+      if (STRING_KEYS.has(String(pair.key.value)) || (parentKey !== undefined && STRING_MAPS.has(parentKey))) {
+        node.value = node.source;
+      }
+    },
+  });
 }

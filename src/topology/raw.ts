@@ -4,6 +4,7 @@
  * `services:` on pods, per-link `cost:`, top-level `timers:` and `addressing:`.
  */
 import { z } from 'zod';
+import { clabLinkFields, clabMgmtSchema, clabNodeFields, clabSettingsSchema, linkEndpointsSchema } from './clab/schema.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const positiveInt = z.number().int().positive();
@@ -15,6 +16,8 @@ const nodeFields = {
   binds: z.array(z.string()).optional(),
   labels: z.record(z.string(), scalar).optional(),
   cmd: z.union([z.string(), z.array(z.string())]).optional(),
+  /** containerlab's node keys (src/topology/clab/schema.ts). */
+  ...clabNodeFields,
 };
 
 /** Fields shared by `topology.defaults`, `topology.kinds.<kind>` and nodes. */
@@ -48,7 +51,9 @@ export const rawNetemSchema = z.strictObject({
 });
 
 export const rawLinkSchema = z.strictObject({
-  endpoints: z.tuple([z.string(), z.string()]),
+  /** Brief ["a:eth1", "b:eth1"] or containerlab's extended endpoint objects (absent for one-ended types). */
+  endpoints: linkEndpointsSchema.optional(),
+  ...clabLinkFields,
   mtu: z.number().int().min(68).max(65535).optional(),
   /** One number for both directions, or [cost a→b, cost b→a]. */
   cost: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
@@ -73,11 +78,17 @@ export const rawTopologySchema = z.strictObject({
   name: z.string(),
   timers: rawTimersSchema.optional(),
   addressing: rawAddressingSchema.optional(),
+  /** containerlab: container names <prefix>-<lab>-<node>; "" gives <node>. */
+  prefix: z.string().optional(),
+  mgmt: clabMgmtSchema.optional(),
+  settings: clabSettingsSchema.optional(),
+  debug: z.boolean().optional(),
   topology: z.strictObject({
     defaults: rawNodeDefaultsSchema.optional(),
     kinds: z.record(z.string(), rawNodeDefaultsSchema).optional(),
+    groups: z.record(z.string(), rawNodeDefaultsSchema).optional(),
     nodes: z.record(z.string(), rawNodeSchema.nullable()),
-    links: z.array(rawLinkSchema).optional(),
+    links: z.array(rawLinkSchema).nullable().optional(),
   }),
 });
 

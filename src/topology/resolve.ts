@@ -6,7 +6,9 @@ import './builtin-kinds.js';
 import { lookupKind } from './kinds.js';
 import { checkNetem, isEmptyNetem, parseNetem } from './netem-spec.js';
 import { resolveServices } from './services.js';
-import type { RawNodeDefaults, RawTopology } from './raw.js';
+import { flattenClab, isClabTopology, type ClabFlat } from './clab/resolve-clab.js';
+import { CLAB_DEFAULT_MTU } from './clab/model.js';
+import type { RawLink, RawNodeDefaults, RawTopology } from './raw.js';
 import {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS,
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology,
@@ -22,6 +24,8 @@ export interface ResolveOptions {
   file?: string;
   /** Overrides `name:` (tests use unique lab names). */
   name?: string;
+  /** The environment `__IMPORT_ENVS` imports (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): ResolvedTopology {
@@ -31,7 +35,10 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       'use letters, digits, - and _ (start with a letter or digit, at most 40 characters)');
   }
   const baseDir = opts.file ? dirname(opts.file) : process.cwd();
-  const t = raw.topology;
+  // containerlab files: inheritance, env-files and link forms first, then the common checks.
+  const flat: ClabFlat | undefined = isClabTopology(raw, opts.file)
+    ? flattenClab(raw, { baseDir, lab: name, env: opts.env ?? process.env }) : undefined;
+  const t: RawTopology['topology'] = flat ? { nodes: flat.nodes } : raw.topology;
   const nodes = new Map<string, ResolvedNode>();
   for (const [nodeName, rawNode] of Object.entries(t.nodes)) {
     if (!NAME_RE.test(nodeName) || nodeName.length > 63) {
@@ -70,23 +77,24 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       kind,
       image: pick('image'),
       env,
-      binds: (pick('binds') ?? []).map((b) => absoluteBind(b, baseDir, nodeName)),
+      binds: flat ? (pick('binds') ?? []) : (pick('binds') ?? []).map((b) => absoluteBind(b, baseDir, nodeName)),
       labels,
       cmd: cmd === undefined || podCmd ? kind.defaultCmd : typeof cmd === 'string' ? cmd.split(/\s+/).filter(Boolean) : cmd,
       services,
       serviceSpecs,
       ...(userCmd ? { userCmd } : {}),
       interfaces: [],
+      ...(flat ? { clab: flat.specs.get(nodeName)! } : {}),
     });
   }
 
   const used = new Map<string, number>();
-  const links: ResolvedLink[] = (t.links ?? []).map((rl, index) => {
-    const where = `link ${index + 1} [${rl.endpoints.join(', ')}]`;
+  const links: ResolvedLink[] = nodeLinks(raw.topology.links ?? [], flat).map(({ rl, index, endpoints, macs }) => {
+    const where = `link ${index + 1} [${endpoints.join(', ')}]`;
     const [ca, cb] = typeof rl.cost === 'number' ? [rl.cost, rl.cost] : rl.cost ?? [DEFAULT_COST, DEFAULT_COST];
-    const link = { index, mtu: rl.mtu ?? DEFAULT_MTU } as ResolvedLink;
+    const link = { index, mtu: rl.mtu ?? (flat ? CLAB_DEFAULT_MTU : DEFAULT_MTU) } as ResolvedLink;
     const netem = Array.isArray(rl.netem) ? rl.netem : [rl.netem, rl.netem];
-    const ends = rl.endpoints.map((ep, side): ResolvedInterface => {
+    const ends = endpoints.map((ep, side): ResolvedInterface => {
       const m = /^([^:]*):(.*)$/.exec(ep);
       if (!m) {
         throw new LabError('LINK_ENDPOINT_INVALID', `${where}: endpoint '${ep}' is not <node>:<interface>`,
@@ -114,7 +122,8 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
           `give ${nodeName} another interface, e.g. ${nodeName}:eth${node.interfaces.length + 1 + side}`);
       }
       used.set(key, index);
-      const iface: ResolvedInterface = { node, name: ifName, link, cost: side === 0 ? ca : cb };
+      const mac = macs[side];
+      const iface: ResolvedInterface = { node, name: ifName, link, cost: side === 0 ? ca : cb, ...(mac ? { mac } : {}) };
       const ne = netem[side] ? checkNetem(parseNetem(netem[side], `${where} netem (leaving ${ep})`), `${where} netem`) : undefined;
       if (!isEmptyNetem(ne)) iface.netem = ne;
       node.interfaces.push(iface);
@@ -138,11 +147,34 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
   return {
     name,
     file: opts.file,
+    ...(flat ? { clab: flat.clab } : {}),
     nodes,
     links,
     timers: { ...DEFAULT_TIMERS, ...definedOnly(raw.timers ?? {}) },
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
   };
+}
+
+/**
+ * The links between two container nodes, as "node:interface" pairs: all links of a DAMC file;
+ * of a containerlab file, its veths between container nodes (host, bridge, mgmt-net, macvlan,
+ * dummy and external-container ends live in topology.clab.links only).
+ */
+function nodeLinks(raw: RawLink[], flat: ClabFlat | undefined): { rl: RawLink; index: number; endpoints: [string, string]; macs: (string | undefined)[] }[] {
+  if (!flat) {
+    return raw.map((rl, index) => {
+      const eps = rl.endpoints;
+      if (!eps || typeof eps[0] !== 'string' || typeof eps[1] !== 'string') {
+        throw new LabError('LINK_ENDPOINT_INVALID', `link ${index + 1}: endpoints must be two "node:interface" strings`, 'write endpoints like ["sr1:eth1", "sr2:eth1"]');
+      }
+      return { rl, index, endpoints: [eps[0], eps[1]], macs: [] };
+    });
+  }
+  return flat.clab.links.flatMap((l) => {
+    const { a, b } = l;
+    if (l.type !== 'veth' || a.t !== 'node' || b?.t !== 'node') return [];
+    return [{ rl: raw[l.index]!, index: l.index, endpoints: [`${a.node}:${a.ifname}`, `${b.node}:${b.ifname}`] as [string, string], macs: [a.mac, b.mac] }];
+  });
 }
 
 function peerKind(i: ResolvedInterface): string {

@@ -1,5 +1,6 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
 import type { AddressPlan } from './address-plan.js';
+import type { ClabLab, ClabNodeSpec } from './clab/model.js';
 import type { KindSpec } from './kinds.js';
 import type { NetemSettings } from './netem-spec.js';
 import type { ResolvedService } from './services.js';
@@ -31,6 +32,8 @@ export interface ResolvedNode {
   /** A pod's own program (topology `cmd:`), started by the pod program beside its services. */
   userCmd?: string[];
   interfaces: ResolvedInterface[];
+  /** containerlab node keys, for nodes of a containerlab-format file. */
+  clab?: ClabNodeSpec;
 }
 
 export interface ResolvedInterface {
@@ -41,6 +44,8 @@ export interface ResolvedInterface {
   cost: number;
   /** Impairments on frames leaving this interface (the YAML's per-link netem:), if any. */
   netem?: NetemSettings;
+  /** MAC address the topology gives this end (containerlab `mac:`). */
+  mac?: string;
 }
 
 export interface ResolvedLink {
@@ -60,6 +65,8 @@ export interface ResolvedTopology {
   timers: Timers;
   /** IPv4 subnets of the pod–SG links (fabric links have none). */
   addresses: AddressPlan;
+  /** What a containerlab-format file adds (src/topology/clab/model.ts); absent for DAMC files. */
+  clab?: ClabLab;
 }
 
 export function peerOf(i: ResolvedInterface): ResolvedInterface {
