@@ -16,9 +16,9 @@
  *
  * The rate reported is what arrives at the highest offered rate whose loss stays < 1 %
  * (bisection over the offered rate). Human lines on stderr; the last stdout line is JSON.
- * Usage (root): scripts/bench-forward [trial-seconds]   (default 2)
+ * Usage (root): scripts/bench-forward [trial-seconds]   (default 2; BENCH_FORWARD_PARTS=kernel,sr1,chain3 for a subset)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeConfig } from '../src/node/config.js';
@@ -36,16 +36,40 @@ interface Trial {
   sentPps: number;
   rxPps: number;
   lossPct: number;
+  /** CPU the forwarder spent per packet delivered: its process (if any) plus core 1's softirq time. */
+  cpuUsPerPkt: number;
+}
+
+/** Softirq time of one core so far, in ms (/proc/stat counts in 10 ms ticks). */
+function softirqMs(cpu: number): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `))!;
+  return Number(line.split(/\s+/)[7]) * 10;
+}
+
+/** User + system time of a process so far, in ms. */
+function processMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/** Runs `work` and returns the forwarder's CPU over it (process pid, if any, plus core 1's softirq), in ms. */
+async function forwarderCpu<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, number]> {
+  const p0 = processMs(pid);
+  const s0 = softirqMs(1);
+  const r = await work();
+  return [r, processMs(pid) - p0 + softirqMs(1) - s0];
 }
 
 type TrialFn = (rate: number) => Promise<Trial>;
 
 /** Highest delivered rate with < 1 % loss: one unthrottled trial, then bisection on the offered rate. */
-async function findRate(what: string, trial: TrialFn): Promise<{ pps: number; senderBound: boolean }> {
-  const show = (t: Trial) => console.error(`  ${what}: offered ${t.offered || 'max'} -> sent ${t.sentPps}/s, received ${t.rxPps}/s, loss ${t.lossPct}%`);
+async function findRate(what: string, trial: TrialFn): Promise<{ pps: number; senderBound: boolean; cpuUsPerPkt: number }> {
+  const show = (t: Trial) => console.error(`  ${what}: offered ${t.offered || 'max'} -> sent ${t.sentPps}/s, received ${t.rxPps}/s, loss ${t.lossPct}%, forwarder CPU ${t.cpuUsPerPkt} µs/packet`);
   const max = await trial(0);
   show(max);
-  if (max.lossPct < MAX_LOSS_PCT) return { pps: max.rxPps, senderBound: true };
+  if (max.lossPct < MAX_LOSS_PCT) return { pps: max.rxPps, senderBound: true, cpuUsPerPkt: max.cpuUsPerPkt };
   let lo = 0;
   let hi = max.sentPps;
   let best: Trial | undefined;
@@ -59,7 +83,7 @@ async function findRate(what: string, trial: TrialFn): Promise<{ pps: number; se
     } else hi = probe;
     probe = Math.round((lo + hi) / 2);
   }
-  return { pps: best?.rxPps ?? 0, senderBound: false };
+  return { pps: best?.rxPps ?? 0, senderBound: false, cpuUsPerPkt: best?.cpuUsPerPkt ?? 0 };
 }
 
 function topologyYaml(hops: number): string {
@@ -110,7 +134,8 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
     for (const c of routers) {
       const role = c.node === 'snd' ? 'sender' : c.node === 'snk' ? 'sink' : 'router';
       const cpu = role !== 'router' ? 0 : hops === 1 ? 1 : undefined;
-      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, NODE_JS], cpu, { LOG_LEVEL: 'warn' }));
+      const prof = process.env.BENCH_FORWARD_PROF && role === 'router' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_FORWARD_PROF] : [];
+      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, ...prof, NODE_JS], cpu, { LOG_LEVEL: 'warn' }));
       procs.set(c.node, p);
       await p.call({ cmd: 'start', config: c, role, stateDir: dir });
     }
@@ -128,20 +153,24 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
       const tpl = await snd.call({ cmd: 'template', config: sndCfg, name: NAME, size });
       const trial: TrialFn = async (rate) => {
         await snk.call({ cmd: 'sink-reset', size, hopAt: tpl.hopAt, hop: Number(tpl.hop) - hops, max: rate > 0 ? Math.ceil(rate * trialSecs) + 1 : 4_000_000 * trialSecs });
-        const r = await snd.call({ cmd: 'blast', config: sndCfg, name: NAME, size, rate, secs: trialSecs });
-        let c = await snk.call({ cmd: 'sink-count' });
-        for (let i = 0; i < 30; i++) {
-          await sleep(100);
-          const n = await snk.call({ cmd: 'sink-count' });
-          if (n.unique === c.unique) break;
-          c = n;
-        }
+        const [[r, c], cpuMs] = await forwarderCpu(hops === 1 ? procs.get('sr1')!.pid : undefined, async () => {
+          const r = await snd.call({ cmd: 'blast', config: sndCfg, name: NAME, size, rate, secs: trialSecs });
+          let c = await snk.call({ cmd: 'sink-count' });
+          for (let i = 0; i < 30; i++) {
+            await sleep(100);
+            const n = await snk.call({ cmd: 'sink-count' });
+            if (n.unique === c.unique) break;
+            c = n;
+          }
+          return [r, c] as const;
+        });
         if (Number(c.wrongHop) > 0) throw new Error(`${c.wrongHop} packets arrived with a hop limit other than ${Number(tpl.hop) - hops}`);
         const sent = Number(r.sent);
         const secs = Number(r.secs);
         return {
           offered: rate, sentPps: Math.round(sent / secs), rxPps: Math.round(Number(c.unique) / secs),
           lossPct: Number(((100 * (sent - Number(c.unique))) / Math.max(1, sent)).toFixed(3)),
+          cpuUsPerPkt: hops === 1 ? Number(((cpuMs * 1000) / Math.max(1, Number(c.unique))).toFixed(2)) : NaN,
         };
       };
       // Warm the JIT of every node before measuring.
@@ -150,9 +179,14 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
       out.set(size, r.pps);
       const ctr = await procs.get('sr1')!.call({ cmd: 'counters' });
       const rc = ctr.router as Record<string, number>;
-      console.error(`DAMC ${hops} hop(s), ${size} B: ${r.pps} packets/s${r.senderBound ? ' (the sender\'s limit: no loss even unthrottled)' : ''}; ` +
+      const cpu = hops === 1 ? `, ${r.cpuUsPerPkt} µs of CPU per packet (one idle core would forward ~${Math.round(1e6 / r.cpuUsPerPkt)}/s)` : '';
+      console.error(`DAMC ${hops} hop(s), ${size} B: ${r.pps} packets/s${r.senderBound ? ' (the sender\'s limit: no loss even unthrottled)' : ''}${cpu}; ` +
         `sr1 counted forwarded ${rc.dataForwarded}, send failures ${rc.dataDropSendFailed}, decode errors ${rc.decodeErrors}, ` +
         `kernel drops ${JSON.stringify(Object.values(ctr.faces as Record<string, { rxKernelDrops: number }>).map((f) => f.rxKernelDrops))}`);
+    }
+    if (process.env.BENCH_FORWARD_PROF) {
+      for (const [n, p] of procs) if (n.startsWith('sr')) await p.call({ cmd: 'exit' });
+      await sleep(1000);
     }
     return out;
   } finally {
@@ -185,20 +219,25 @@ async function kernel(sizes: number[]): Promise<Map<number, number>> {
     for (const size of sizes) {
       const trial: TrialFn = async (rate) => {
         const before = net.stats(snk, 'eth1').rxPackets;
-        const r = await p.call({ cmd: 'blast-ip', srcMac: mac, dstMac, size, rate, secs: trialSecs });
-        await sleep(300);
+        const [r, cpuMs] = await forwarderCpu(undefined, async () => {
+          const r = await p.call({ cmd: 'blast-ip', srcMac: mac, dstMac, size, rate, secs: trialSecs });
+          await sleep(300);
+          return r;
+        });
         const got = net.stats(snk, 'eth1').rxPackets - before;
         const sent = Number(r.sent);
         const secs = Number(r.secs);
         return {
           offered: rate, sentPps: Math.round(sent / secs), rxPps: Math.round(got / secs),
           lossPct: Number(((100 * (sent - got)) / Math.max(1, sent)).toFixed(3)),
+          cpuUsPerPkt: Number(((cpuMs * 1000) / Math.max(1, got)).toFixed(2)),
         };
       };
       await trial(50_000);
       const r = await findRate(`kernel ${size} B`, trial);
       out.set(size, r.pps);
-      console.error(`kernel IPv4 forwarding, ${size} B: ${r.pps} packets/s${r.senderBound ? ' (the sender\'s limit: no loss even unthrottled)' : ''}`);
+      console.error(`kernel IPv4 forwarding, ${size} B: ${r.pps} packets/s${r.senderBound ? ' (the sender\'s limit: no loss even unthrottled)' : ''}, ` +
+        `${r.cpuUsPerPkt} µs of core 1 per packet (one idle core would forward ~${Math.round(1e6 / r.cpuUsPerPkt)}/s)`);
     }
     return out;
   } finally {
@@ -213,9 +252,12 @@ if (process.getuid?.() !== 0) {
 }
 for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => process.exit(130)); // runs the exit cleanups
 
-const k = await kernel([100, 1500]);
-const d = await damc(1, [100, 1500]);
-const c3 = await damc(3, [100]);
+// BENCH_FORWARD_PARTS=kernel,sr1,chain3 (the default: all) runs a subset while tuning.
+const parts = new Set((process.env.BENCH_FORWARD_PARTS ?? 'kernel,sr1,chain3').split(','));
+const none = new Map<number, number>();
+const k = parts.has('kernel') ? await kernel([100, 1500]) : none;
+const d = parts.has('sr1') ? await damc(1, [100, 1500]) : none;
+const c3 = parts.has('chain3') ? await damc(3, [100]) : none;
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Number((a / b).toFixed(3)) : null);
 console.log(JSON.stringify({
   damc_fwd_pps_100: d.get(100), kernel_fwd_pps_100: k.get(100), ratio_100: ratio(d.get(100), k.get(100)),
