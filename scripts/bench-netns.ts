@@ -72,6 +72,31 @@ export class NsProcess {
   }
 }
 
+/** Any command inside a namespace (a server, a proxy), its output kept for error messages. */
+export class NsCommand {
+  readonly child: ChildProcessWithoutNullStreams;
+  exited: string | undefined;
+  output = '';
+
+  constructor(readonly ns: string, argv: string[]) {
+    this.child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: 'pipe' });
+    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-2000));
+    this.child.stdout.on('data', keep);
+    this.child.stderr.on('data', keep);
+    this.child.on('exit', (code, signal) => (this.exited = `exited (${code ?? signal})`));
+  }
+
+  kill(): void {
+    if (this.exited === undefined && this.child.pid !== undefined) {
+      try {
+        process.kill(this.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 export class NetnsSet {
   private readonly names: string[] = [];
   private readonly procs: { kill(): void }[] = [];
@@ -125,16 +150,6 @@ export class NetnsSet {
       } catch {
         // already gone
       }
-    }
-  }
-
-  /** destroy() on SIGINT/SIGTERM too (finally blocks do not run on a signal). */
-  destroyOnSignal(): void {
-    for (const s of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(s, () => {
-        this.destroy();
-        process.exit(130);
-      });
     }
   }
 }
