@@ -26,7 +26,9 @@ const run = promisify(execFile);
 const secs = Number(process.argv[2] ?? 5);
 const RATES = [100, 1000];
 const LADDER = [100, 250, 500, 1000, 1500, 2000, 3000, 4000];
-const MAX_P99_MS = 10;
+// "Sustains": no queue builds up. Past its capacity the p99 jumps from milliseconds to seconds;
+// below it, on this shared 2-core machine, p99 already varies 5-20 ms on the direct path.
+const MAX_P99_MS = 25;
 const BODY = 1024;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LOAD_JS = fileURLToPath(new URL('./bench-rpc-load.js', import.meta.url));
