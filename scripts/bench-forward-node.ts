@@ -143,7 +143,9 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
       }
       const log = logger('router', { node: cfg.node });
       log.level = 'warn';
-      faces = fabricInterfaces(cfg).map((i) => openFace(i.name));
+      // BENCH_FORWARD_RING=<bytes>: the routers receive through the TPACKET_V3 ring instead (not the router's default).
+      const ring = role === 'router' ? Number(process.env.BENCH_FORWARD_RING ?? 0) : 0;
+      faces = fabricInterfaces(cfg).map((i) => openFace(i.name, ring > 0 ? { rxRingBytes: ring } : {}));
       const nodeFaces: Face[] = role === 'sink' ? faces.map((f) => new CountingFace(f)) : faces;
       const dir = String(c.stateDir);
       node = new RouterNode(cfg, {

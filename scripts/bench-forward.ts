@@ -16,6 +16,8 @@
  *
  * The rate reported is what arrives at the highest offered rate whose loss stays < 1 %
  * (bisection over the offered rate). Human lines on stderr; the last stdout line is JSON.
+ * BENCH_FORWARD_RING=<bytes> makes the SRs receive through the face's TPACKET_V3 ring (not the
+ * router's default) to compare.
  * Usage (root): scripts/bench-forward [trial-seconds]   (default 2; BENCH_FORWARD_PARTS=kernel,sr1,chain3 for a subset)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -135,7 +137,7 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
       const role = c.node === 'snd' ? 'sender' : c.node === 'snk' ? 'sink' : 'router';
       const cpu = role !== 'router' ? 0 : hops === 1 ? 1 : undefined;
       const prof = process.env.BENCH_FORWARD_PROF && role === 'router' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_FORWARD_PROF] : [];
-      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, ...prof, NODE_JS], cpu, { LOG_LEVEL: 'warn' }));
+      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, ...prof, NODE_JS], cpu, { LOG_LEVEL: 'warn', BENCH_FORWARD_RING: process.env.BENCH_FORWARD_RING ?? '0' }));
       procs.set(c.node, p);
       await p.call({ cmd: 'start', config: c, role, stateDir: dir });
     }
