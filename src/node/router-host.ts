@@ -6,6 +6,7 @@
  */
 import type { Face, LinkWatcher } from '../face/face.js';
 import type { Scheduler, Timer } from '../routing/clock.js';
+import { FastForwarder } from '../routing/fast-forward.js';
 import { RouterCore, type RouterCoreOptions } from '../routing/router.js';
 import type { RouterEvent } from '../routing/types.js';
 import { encode, tryDecode } from '../wire/index.js';
@@ -31,6 +32,8 @@ export class RouterHost {
   private held: RouterEvent[] = [];
   encodeErrors = 0;
   private readonly lsaBytes = new WeakMap<object, Uint8Array>();
+  /** Received data packets in the common case go out as they came, hop limit decremented. */
+  private readonly fast: FastForwarder;
 
   constructor(private readonly o: RouterHostOptions) {
     for (const f of o.faces) this.faces.set(f.ifname, f);
@@ -60,11 +63,14 @@ export class RouterHost {
         return face.send(bytes);
       },
     });
+    this.fast = new FastForwarder(() => this.core.fib(), this.core.counters, (iface, bytes) => this.running && (this.faces.get(iface)?.send(bytes) ?? false));
   }
 
   private attach(f: Face): void {
     f.onReceive((payload) => {
       if (!this.running) return;
+      // Faces hand over bytes nobody else holds (a fresh batch buffer, a memory link's copy).
+      if (this.fast.forward(payload)) return;
       const r = tryDecode(payload);
       if (!r.ok) {
         this.core.counters.decodeErrors++;

@@ -7,6 +7,7 @@ export { SequenceSource, MemorySeqStore, type SeqStore } from './seq.js';
 export { NeighborTable, type Neighbor } from './neighbors.js';
 export { decide, buildFib, fibDiff, routingName, type DataPacket, type ForwardDecision } from './forwarder.js';
 export { forwardPacket, type DataPlaneDeps } from './data-plane.js';
+export { FastForwarder } from './fast-forward.js';
 export { COUNTER_NAMES, newCounters, type CounterName, type RouterCounters } from './counters.js';
 export { Throttle } from './throttle.js';
 export { RouterCore, type RouterCoreOptions } from './router.js';

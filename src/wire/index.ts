@@ -16,5 +16,6 @@ export {
   publicKeyFromRaw,
   rawPublicKey,
 } from './sign.js';
+export { scanData, type DataScan } from './data-scan.js';
 export { decrementHopLimit, hopLimitOffset, maxDataPayload, DATA_FIXED_OVERHEAD } from './hop-limit.js';
 export { PROTOCOL_VERSION, isCritical } from './types.js';
