@@ -71,6 +71,7 @@ local DEF = {
   [0x4b] = { "seg_count", "Segment Count", "nni" },
   [0x4c] = { "status", "Status", "nni" },
   [0x4d] = { "payload", "Payload", "bytes" },
+  [0x4e] = { "remaining_lifetime", "Remaining Lifetime (s)", "nni" },
 }
 
 local pf = {

@@ -87,6 +87,8 @@ export const T = {
   SegCount: 0x4b, // nni
   Status: 0x4c, // nni
   Payload: 0x4d, // bytes, always the last field of request/response
+  // routing (0x4e-0x55)
+  RemainingLifetime: 0x4e, // nni, s: in an lsa message, outside the signed body (skippable: absent = the whole Lifetime)
 } as const;
 
 /** Enumerations on the wire. Unknown reason numbers decode to 'other'; unknown kinds/actions are errors. */
