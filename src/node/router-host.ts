@@ -30,7 +30,8 @@ export class RouterHost {
   private holding = false;
   private held: RouterEvent[] = [];
   encodeErrors = 0;
-  private readonly lsaBytes = new WeakMap<object, Uint8Array>();
+  /** Per LSA its last encoding, with the remaining lifetime it carries (that changes as it ages). */
+  private readonly lsaBytes = new WeakMap<object, { remainingS: number | undefined; bytes: Uint8Array }>();
 
   constructor(private readonly o: RouterHostOptions) {
     for (const f of o.faces) this.faces.set(f.ifname, f);
@@ -48,10 +49,13 @@ export class RouterHost {
         let bytes: Uint8Array | undefined;
         try {
           // A flooded LSA goes out on several interfaces (and again on retransmission): encode it once.
-          if (msg.type === 'lsa') bytes = this.lsaBytes.get(msg.lsa);
+          if (msg.type === 'lsa') {
+            const c = this.lsaBytes.get(msg.lsa);
+            if (c && c.remainingS === msg.remainingS) bytes = c.bytes;
+          }
           if (!bytes) {
             bytes = encode(msg);
-            if (msg.type === 'lsa') this.lsaBytes.set(msg.lsa, bytes);
+            if (msg.type === 'lsa') this.lsaBytes.set(msg.lsa, { remainingS: msg.remainingS, bytes });
           }
         } catch {
           this.encodeErrors++;

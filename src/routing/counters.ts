@@ -3,6 +3,7 @@ export const COUNTER_NAMES = [
   'helloRx', 'helloTx', 'helloUnknownRouter',
   'lsaRx', 'lsaNew', 'lsaDuplicate', 'lsaFlushed', 'lsaOriginated', 'lsaRetransmits', 'lsaExpired',
   'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
+  'lsaSameBytes', 'lsaAnsweredOlder',
   'ackRx', 'summaryRx', 'requestRx',
   'spfRuns',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',

@@ -80,8 +80,8 @@ export class Origination {
     return t;
   }
 
-  /** A copy of our own LSA arrived (already verified and acked to its sender). */
-  ownCopy(lsa: Lsa): OwnCopyAnswer {
+  /** A copy of our own LSA arrived (already verified and acked to its sender); `alive`: lifetime left. */
+  ownCopy(lsa: Lsa, alive: boolean): OwnCopyAnswer {
     const cur = this.c.lsdb.get(lsa.kind, lsa.origin)?.lsa;
     if (lsa.seq > this.seq.current) {
       this.c.counters.lsaOwnNewerSeen++;
@@ -90,7 +90,7 @@ export class Origination {
       return 'reoriginated';
     }
     if (cur && lsa.seq < cur.seq) return { resend: cur };
-    if (!cur && lsa.lifetimeS > 0) {
+    if (!cur && alive) {
       this.originate(lsa.kind, true); // we withdrew it; a stale copy still circulates
       return 'reoriginated';
     }

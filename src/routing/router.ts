@@ -62,7 +62,7 @@ export class RouterCore {
     const localLinks = () => this.hellos.localLinks();
     this.routes = new Routes(c, localLinks, o.prefixFilter);
     const changed = (now: number) => this.routes.request(now);
-    this.flooding = new Flooding(c, { ownCopy: (lsa) => this.origination.ownCopy(lsa), changed });
+    this.flooding = new Flooding(c, { ownCopy: (lsa, alive) => this.origination.ownCopy(lsa, alive), changed });
     this.origination = new Origination(c, {
       seqStore: o.seqStore, prefixes: o.prefixes ?? [], flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
     });
@@ -135,7 +135,7 @@ export class RouterCore {
         if (change) this.neighborChanges([change]);
         return;
       }
-      case 'lsa': return this.flooding.onLsa(iface, msg.lsa);
+      case 'lsa': return this.flooding.onLsa(iface, msg.lsa, msg.remainingS);
       case 'lsa-ack': return this.flooding.onAck(iface, msg.acks);
       case 'db-summary': return this.flooding.onSummary(iface, msg.headers, msg.last);
       case 'lsa-request': return this.flooding.onRequest(iface, msg.wanted);
