@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_CONFIG_PATH } from '../node/config.js';
+import { NODE_CONFIG_PATH } from '../config/index.js';
 import { buildNodeConfigs, PROJECT_MOUNT, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
 import type { LabContext } from './context.js';

@@ -3,6 +3,7 @@ export { PROJECT_MOUNT } from './builtin-kinds.js';
 export { parseTopology, readTopologyFile } from './parse.js';
 export { resolveTopology, MAX_IFNAME, type ResolveOptions } from './resolve.js';
 export { loadTopology } from './load.js';
+export { scaledTimers, resolveTimers, SMALL_LAB } from './timers.js';
 export {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS, peerOf,
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology, type Timers,

@@ -6,9 +6,10 @@ import './builtin-kinds.js';
 import { lookupKind } from './kinds.js';
 import type { RawNodeDefaults, RawTopology } from './raw.js';
 import {
-  DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS,
+  DEFAULT_COST, DEFAULT_MTU,
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology,
 } from './resolved.js';
+import { resolveTimers } from './timers.js';
 
 /** Linux IFNAMSIZ is 16 including the terminating NUL. */
 export const MAX_IFNAME = 15;
@@ -135,7 +136,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     file: opts.file,
     nodes,
     links,
-    timers: { ...DEFAULT_TIMERS, ...definedOnly(raw.timers ?? {}) },
+    timers: resolveTimers(raw.timers, [...nodes.values()].filter((n) => n.kind.router).length),
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
   };
 }
