@@ -12,7 +12,13 @@ import { encode, tryDecode } from '../wire/index.js';
 
 export interface RouterHostOptions extends Omit<RouterCoreOptions, 'send' | 'clock' | 'interfaces'> {
   readonly scheduler: Scheduler;
+  /** Faces on links to other routers: the routing protocol runs on these. */
   readonly faces: readonly Face[];
+  /**
+   * Faces on links whose peer is not a router (pods, linux nodes): data may come in on them,
+   * routing messages never reach the core from them (counted as routingOffFabric).
+   */
+  readonly edgeFaces?: readonly Face[];
   readonly costs: Readonly<Record<string, number>>;
   readonly watcher?: LinkWatcher;
   /** Finest timer granularity in ms (default 1). */
@@ -124,6 +130,7 @@ export class RouterHost {
   start(): void {
     this.running = true;
     for (const f of this.faces.values()) this.attach(f);
+    for (const f of this.o.edgeFaces ?? []) this.attach(f);
     this.o.watcher?.onChange((ifname, up) => this.linkChange(ifname, up));
     this.step(() => this.core.start());
     this.reschedule();
@@ -184,6 +191,6 @@ export class RouterHost {
     if (!opts.crash) this.core.shutdown();
     this.running = false;
     this.timer?.cancel();
-    for (const f of this.faces.values()) f.onReceive(() => {});
+    for (const f of [...this.faces.values(), ...(this.o.edgeFaces ?? [])]) f.onReceive(() => {});
   }
 }

@@ -7,7 +7,7 @@ export const COUNTER_NAMES = [
   'ackRx', 'summaryRx', 'requestRx',
   'spfRuns',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
-  'decodeErrors', 'unexpectedMessages',
+  'decodeErrors', 'unexpectedMessages', 'routingOffFabric',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

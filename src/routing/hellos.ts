@@ -18,7 +18,7 @@ export class Hellos {
   private readonly ifaces = new Map<string, Iface>();
 
   constructor(private readonly c: RouterContext, interfaces: readonly { readonly name: string; readonly cost: number }[]) {
-    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs);
+    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs, c.timers.helloIntervalMs);
     for (const i of interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
   }
 
@@ -45,6 +45,11 @@ export class Hellos {
 
   isUp(iface: string): boolean {
     return this.ifaces.get(iface)?.up ?? false;
+  }
+
+  /** One of the interfaces the routing protocol runs on (links to other routers). */
+  has(iface: string): boolean {
+    return this.ifaces.has(iface);
   }
 
   /** Carrier change: up makes a Hello due at once, down drops the interface's neighbors now. */

@@ -125,7 +125,18 @@ export class RouterCore {
   // ---------- input ----------
 
   receive(iface: string, msg: Message): void {
-    if (!this.started || !this.hellos.isUp(iface)) return;
+    if (!this.started) return;
+    if (!this.hellos.has(iface)) {
+      // A link whose peer is not a router (a pod, a linux node): data may come in there, the
+      // routing protocol never does. Counted, never processed.
+      if (msg.type === 'request' || msg.type === 'response' || msg.type === 'nack') {
+        this.counters.dataRx++;
+        return this.forward(msg, iface);
+      }
+      this.counters.routingOffFabric++;
+      return;
+    }
+    if (!this.hellos.isUp(iface)) return;
     // Fabric links are point-to-point: any frame on one proves its neighbor alive, so a burst
     // of LSAs that delays a Hello on a busy machine does not kill the adjacency.
     if (msg.type !== 'hello') this.hellos.heardFrom(iface, this.o.clock.now());
