@@ -10,7 +10,7 @@ import { buildNodeConfigs, PROJECT_MOUNT, type ResolvedNode, type ResolvedTopolo
 import { LabError, isLabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TOPOLOGY, containerName } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS, LABEL_TOPOLOGY, containerName } from './labels.js';
 import { describeLink, planLinks } from './link-plan.js';
 import { NodeImage } from './node-image.js';
 import { settleAll, SettledError } from './parallel.js';
@@ -37,6 +37,7 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
       [LABEL_KIND]: n.kind.name,
       [LABEL_LABDIR]: labDir,
       [LABEL_IFACES]: JSON.stringify(ifaces),
+      ...(n.kind.router ? { [LABEL_TIMERS]: JSON.stringify(topo.timers) } : {}),
       ...(topo.file ? { [LABEL_TOPOLOGY]: topo.file } : {}),
     },
     binds: [`${ctx.projectDir}:${PROJECT_MOUNT}:ro`, `${join(labDir, n.name, 'node.json')}:${NODE_CONFIG_PATH}:ro`, ...n.binds],

@@ -10,7 +10,7 @@ import { LabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
 import { deploy } from './deploy.js';
 import { restartNode, type RestartReport } from './restart.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS } from './labels.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
 import type { ContainerInfo, ExecStreams } from './runtime.js';
@@ -96,6 +96,7 @@ export class Lab {
         image: info.image,
         pid: info.pid,
         interfaces,
+        ...(info.labels[LABEL_TIMERS] ? { timers: JSON.parse(info.labels[LABEL_TIMERS]) as NodeStatus['timers'] } : {}),
       };
     });
     return out.sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));

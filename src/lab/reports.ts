@@ -38,4 +38,6 @@ export interface NodeStatus {
   image: string;
   pid: number;
   interfaces: InterfaceStatus[];
+  /** A router's timers (hello/dead ms, LSA lifetime/refresh s), as deployed. */
+  timers?: { helloIntervalMs: number; deadIntervalMs: number; lsaLifetimeS: number; lsaRefreshS: number };
 }

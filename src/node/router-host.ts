@@ -113,8 +113,8 @@ export class RouterHost {
     for (const f of this.faces.values()) (f as Face & { flush?: () => void }).flush?.();
   }
 
-  private tickNow(): void {
-    this.step(() => this.core.tick(false), true);
+  private tickNow(lateMs = 0): void {
+    this.step(() => this.core.tick(false, lateMs), true);
   }
 
   /** Swaps in a new face for an interface that was deleted and created again (a neighbor's container restarted). */
@@ -180,8 +180,18 @@ export class RouterHost {
       this.timer = undefined;
       this.timerAt = Infinity;
       if (!this.running) return;
-      this.tickNow();
-      this.reschedule(true);
+      // How late this timer fired is how long this process could not read its sockets: the
+      // core forgives neighbors that much silence. And the tick runs after the input that is
+      // waiting now (setImmediate comes after the poll phase), so a Hello that arrived while we
+      // were stalled is seen before anyone is declared dead.
+      const lateMs = Math.max(0, this.o.scheduler.now() - at);
+      const run = () => {
+        if (!this.running) return;
+        this.tickNow(lateMs);
+        this.reschedule(true);
+      };
+      if (this.o.scheduler.soon) this.o.scheduler.soon(run);
+      else run();
     });
   }
 

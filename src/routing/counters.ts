@@ -5,7 +5,7 @@ export const COUNTER_NAMES = [
   'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
   'lsaSameBytes', 'lsaAnsweredOlder',
   'ackRx', 'summaryRx', 'requestRx',
-  'spfRuns',
+  'spfRuns', 'lateMsForgiven',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
   'decodeErrors', 'unexpectedMessages', 'routingOffFabric',
 ] as const;

@@ -22,8 +22,16 @@ export class Hellos {
     for (const i of interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
   }
 
-  /** Sends the Hellos that are due; returns the neighbors that went silent for the dead interval. */
-  tick(now: number): NeighborChange[] {
+  /**
+   * Sends the Hellos that are due; returns the neighbors that went silent for the dead
+   * interval. `lateMs`: how long we ourselves could not listen (our event loop was late), not
+   * counted against any neighbor.
+   */
+  tick(now: number, lateMs = 0): NeighborChange[] {
+    if (lateMs > 0) {
+      this.table.forgive(lateMs, now);
+      this.c.counters.lateMsForgiven += lateMs;
+    }
     // When one interface's Hello is due, those due within half an interval go too: after one
     // round all of a router's Hellos leave in one wakeup instead of one per interface (early
     // Hellos are harmless; on 2 cores shared by 50 routers every wakeup costs ~0.3 ms).

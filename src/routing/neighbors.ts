@@ -58,6 +58,11 @@ export class NeighborTable {
     for (const n of this.table.values()) if (n.iface === iface && n.twoWay) n.lastHeard = now;
   }
 
+  /** A silence of `ms` that was ours (we could not read our sockets): moves every deadline on. */
+  forgive(ms: number, now: number): void {
+    for (const n of this.table.values()) n.lastHeard = Math.min(now, n.lastHeard + ms);
+  }
+
   /** When the next neighbor would be declared dead. */
   nextDeadline(): number {
     let t = Infinity;

@@ -90,12 +90,13 @@ export class RouterCore {
 
   /**
    * Does whatever is due. `withSpf = false` leaves a due SPF for `runDueSpf()`, so a driver can
-   * push the frames this tick queued (a flood) to the kernel first.
+   * push the frames this tick queued (a flood) to the kernel first. `lateMs`: how late the
+   * driver woke us (measured event-loop lag); that much of a neighbor's silence is ours.
    */
-  tick(withSpf = true): void {
+  tick(withSpf = true, lateMs = 0): void {
     if (!this.started) return;
     const now = this.o.clock.now();
-    this.neighborChanges(this.hellos.tick(now));
+    this.neighborChanges(this.hellos.tick(now, lateMs));
     this.flooding.retransmit(now);
     this.origination.tick(now);
     this.flooding.flushAcks(now);

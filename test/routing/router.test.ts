@@ -124,6 +124,23 @@ function learnPeer(core: RouterCore): void {
   core.flushSpf();
 }
 
+describe('routing: a router that was itself late', () => {
+  it('does not blame its neighbor for the silence its own stalled event loop caused', () => {
+    for (const [lateMs, down] of [[TIMERS.deadIntervalMs, false], [0, true]] as const) {
+      let now = 1_800_000_000_000;
+      const core = new RouterCore({
+        name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: TIMERS,
+        crypto: new TrustMapCrypto(kMe, trust), seqStore: new MemorySeqStore(), send: () => true,
+      });
+      core.start();
+      core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+      now += TIMERS.deadIntervalMs + 50; // we slept through the neighbor's Hellos
+      core.tick(true, lateMs);
+      assert.equal(core.neighbors().length === 0, down, `late by ${lateMs} ms`);
+    }
+  });
+});
+
 describe('routing: prefix filter', () => {
   it('routes only the entries of a prefix LSA that the filter keeps, and all of them without one', () => {
     const routed = (core: RouterCore) => core.rib().map((e) => e.prefix.toString()).filter((p) => !p.startsWith('/damc/')).sort();
