@@ -40,10 +40,16 @@ if (sizes.length === 0) sizes.push(250);
 async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number): Promise<{ s: number; wrong: number }> {
   const t0 = Date.now();
   let wrong = want.size;
+  let shown = t0;
   while (Date.now() - t0 < limitS * 1000) {
     const got = await fibsOf(lab, [...want.keys()]);
     wrong = [...want].filter(([n, f]) => JSON.stringify(got.get(n)) !== JSON.stringify(f)).length;
     if (wrong === 0) return { s: (Date.now() - t0) / 1000, wrong };
+    if (Date.now() - shown >= 10_000) {
+      shown = Date.now();
+      const answering = [...got.values()].filter((f) => f !== undefined).length;
+      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+    }
     await sleep(1_000);
   }
   return { s: NaN, wrong };
