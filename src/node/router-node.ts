@@ -45,6 +45,9 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
     // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
     // batch): a delay would cost every router one more wakeup while a flood spreads.
     ackDelayMs: 0,
+    // Large labs (slower hellos): our LSAs wait two hellos after start, so each router's first
+    // adjacency LSA already lists its neighbors (one version instead of one per neighbor).
+    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.helloIntervalMs : 0,
   };
 }
 

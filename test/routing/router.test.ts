@@ -141,6 +141,28 @@ describe('routing: a router that was itself late', () => {
   });
 });
 
+describe('routing: startup hold', () => {
+  it('holds its own LSAs after start, then originates one adjacency LSA listing the neighbors that came up', () => {
+    let now = 1_800_000_000_000;
+    const sent: Message[] = [];
+    const core = new RouterCore({
+      name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: { ...TIMERS, lsaStartupHoldMs: 1_000 },
+      crypto: new TrustMapCrypto(kMe, trust), seqStore: new MemorySeqStore(), prefixes: [Name.parse('/P')], send: (_i, m) => (sent.push(m), true),
+    });
+    core.start();
+    const hello = () => core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+    hello();
+    for (let t = 0; t < 900; t += 100) (now += 100, hello(), core.tick());
+    assert.equal(core.counters.lsaOriginated, 0, 'nothing originated during the hold');
+    assert.ok(core.nextWakeup() <= 1_800_000_000_000 + 1_000);
+    now = 1_800_000_000_000 + 1_000;
+    core.tick();
+    const own = sent.flatMap((m) => (m.type === 'lsa' && m.lsa.origin.equals(me) ? [m.lsa] : []));
+    assert.deepEqual(own.map((l) => [l.kind, l.kind === 'adjacency' ? l.neighbors.map((n) => n.neighbor.toString()) : l.prefixes.length]),
+      [['adjacency', [peer.toString()]], ['prefix', 1]], 'one adjacency LSA with the neighbor, one prefix LSA');
+  });
+});
+
 describe('routing: prefix filter', () => {
   it('routes only the entries of a prefix LSA that the filter keeps, and all of them without one', () => {
     const routed = (core: RouterCore) => core.rib().map((e) => e.prefix.toString()).filter((p) => !p.startsWith('/damc/')).sort();
