@@ -13,30 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab, PROJECT_DIR } from '../src/lab/index.js';
 import { generateTopology, topologyToYaml } from '../src/topology/index.js';
-import { configsFromYaml, exec, expectedFibs, forgetPid, pidOf, routers, waitFibs } from '../test/node/lab-routing.js';
+import { configsFromYaml, exec, expectedFibs, forgetPid, lastFibChange, pidOf, routers, waitFibs } from '../test/node/lab-routing.js';
 
 const QUIET_MS = 3_000; // > 2 x the SPF max hold: every router is back to its fast path
 const ctx = dockerContext();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function lastFibChange(lab: Lab, nodes: string[], sinceMs: number): Promise<number> {
-  let last = -1;
-  for (const n of nodes) {
-    let text = '';
-    try {
-      text = execFileSync('docker', ['logs', '--since', String(Math.floor(sinceMs / 1000) - 1), `damc-${lab.name}-${n}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch {
-      continue; // a killed node
-    }
-    for (const line of text.split('\n')) {
-      if (!line.includes('"fibChanges"')) continue;
-      const j = JSON.parse(line) as { time: string; fibChanges: number };
-      const t = Date.parse(j.time);
-      if (j.fibChanges > 0 && t >= sinceMs) last = Math.max(last, t);
-    }
-  }
-  return last < 0 ? NaN : last - sinceMs;
-}
 
 /** Runs shell lines in a node's namespace, printing the ns clock first: that is the fault's time. */
 function faultAt(pid: number, script: string): number {

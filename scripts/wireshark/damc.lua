@@ -77,6 +77,7 @@ local DEF = {
   [0x67] = { "ack", "Ack", "nested" },
   [0x68] = { "ack_below", "Ack Below", "nni" },
   [0x6a] = { "ack_bits", "Ack Bits", "bytes" },
+  [0x4e] = { "remaining_lifetime", "Remaining Lifetime (s)", "nni" },
 }
 
 local pf = {

@@ -18,7 +18,14 @@ export function statusTable(nodes: NodeStatus[], withLab: boolean): string {
       rows.push([...(k === 0 ? first : blank), i ? `${i.name} -> ${i.peer}` : '-', i ? i.state : '', i?.mtu ? String(i.mtu) : '', i?.ipv4 ?? '']);
     });
   }
-  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU', 'IPV4'], rows);
+  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU', 'IPV4'], rows) + timersLine(nodes);
+}
+
+/** One line per lab under the table: the routing timers its routers run with. */
+function timersLine(nodes: NodeStatus[]): string {
+  const byLab = new Map<string, NonNullable<NodeStatus['timers']>>();
+  for (const n of nodes) if (n.timers && !byLab.has(n.lab)) byLab.set(n.lab, n.timers);
+  return [...byLab].map(([lab, t]) => `\nrouting timers${byLab.size > 1 ? ` (${lab})` : ''}: hello ${t.helloIntervalMs} ms, dead ${t.deadIntervalMs} ms, LSA lifetime ${t.lsaLifetimeS} s, refresh ${t.lsaRefreshS} s`).join('');
 }
 
 export function deploySummary(r: DeployReport): string {

@@ -6,7 +6,7 @@
  * in-node tool prints (`node /opt/damc/dist/src/node/ctl.js fib`).
  */
 import type { Command } from 'commander';
-import { CONTROL_SOCKET } from '../node/config.js';
+import { CONTROL_SOCKET } from '../config/index.js';
 import { controlRequest } from '../node/control-client.js';
 import { pingLine, table, VIEW_HELP, VIEW_NAMES, type PingView } from '../node/views.js';
 import { LabError } from '../util/errors.js';

@@ -19,7 +19,7 @@ export interface NativePacketSocket {
   /** Sends `count` frames lying back to back in buf; returns how many were consumed. */
   sendBatch(buf: Uint8Array, lens: Uint32Array, count: number): number;
   /** [rxFrames, rxBytes, txFrames, txBytes, rxKernelDrops, txErrors, rxTruncated, rxOwn,
-   *  rxErrors, lastTxErrno, kernel receive buffer bytes (SO_RCVBUF)] */
+   *  rxErrors, lastTxErrno, kernel receive buffer bytes (SO_RCVBUF), frames dropped for want of memory] */
   stats(): Float64Array;
   close(): void;
 }
@@ -46,6 +46,8 @@ export interface NativeAddon {
     ringTimeoutMs: number,
   ) => NativePacketSocket;
   LinkMonitor: new (onEvents: (events: NativeLinkEvent[] | null) => void) => { close(): void };
+  /** The link monitor's parser over given netlink bytes (for tests: malformed input). */
+  parseLinkMessages(bytes: Uint8Array): NativeLinkEvent[];
 }
 
 const ADDON_PATH = '../../../src/face/native/build/Release/damc_face.node';

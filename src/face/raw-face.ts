@@ -53,6 +53,9 @@ export interface RawFaceCounters extends FaceCounters {
   rxErrors: number;
   /** Kernel receive buffer actually granted (SO_RCVBUF; the kernel reports twice the request). */
   rcvbufBytes: number;
+  /** Frames read from the kernel and then dropped, never counted in rxFrames: no memory for the
+   *  batch (addon), or no receive handler yet (face). */
+  rxDropped: number;
 }
 
 export interface RawFace extends Face {
@@ -103,6 +106,8 @@ class RawFaceImpl implements RawFace {
   private flushScheduled = false;
   private waitingWritable = false;
   private jsTxErrors = 0;
+  private rxUnhandled = 0;
+  private rxUnhandledBytes = 0;
   private closed = false;
   private last: RawFaceCounters | undefined;
   private readonly header = new Uint8Array(ETH_HLEN);
@@ -180,8 +185,12 @@ class RawFaceImpl implements RawFace {
 
   deliver(batch: ArrayBuffer, count: number): void {
     const h = this.handler;
-    if (!h) return;
     const index = new Uint32Array(batch, 0, count * 2);
+    if (!h) {
+      this.rxUnhandled += count;
+      for (let i = 0; i < count; i++) this.rxUnhandledBytes += index[2 * i + 1] ?? 0;
+      return;
+    }
     const bytes = new Uint8Array(batch);
     for (let i = 0; i < count; i++) {
       const off = index[2 * i] ?? 0;
@@ -205,7 +214,11 @@ class RawFaceImpl implements RawFace {
       lastTxErrno: s[9] ?? 0,
       rxErrors: s[8] ?? 0,
       rcvbufBytes: s[10] ?? 0,
+      rxDropped: (s[11] ?? 0) + this.rxUnhandled,
     };
+    // Frames dropped for want of a handler came in through the addon's count: take them out.
+    c.rxFrames -= this.rxUnhandled;
+    c.rxBytes -= this.rxUnhandledBytes;
     if (this.closed) this.last = c;
     return c;
   }

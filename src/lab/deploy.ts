@@ -5,13 +5,13 @@
  */
 import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_CONFIG_PATH } from '../node/config.js';
+import { NODE_CONFIG_PATH } from '../config/index.js';
 import { buildNodeConfigs, PROJECT_MOUNT, proxyEnv, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
 import { deployClab, type ClabDeployOptions } from './clab-deploy.js';
 import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TOPOLOGY, containerName, containerNameIn } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS, LABEL_TOPOLOGY, containerName, containerNameIn } from './labels.js';
 import { describeLink, planLinks } from './link-plan.js';
 import { applyTopologyNetem } from './netem.js';
 import { NodeImage } from './node-image.js';
@@ -39,6 +39,7 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
       [LABEL_KIND]: n.kind.name,
       [LABEL_LABDIR]: labDir,
       [LABEL_IFACES]: JSON.stringify(ifaces),
+      ...(n.kind.router ? { [LABEL_TIMERS]: JSON.stringify(topo.timers) } : {}),
       ...(topo.file ? { [LABEL_TOPOLOGY]: topo.file } : {}),
     },
     binds: [`${ctx.projectDir}:${PROJECT_MOUNT}:ro`, `${join(labDir, n.name, 'node.json')}:${NODE_CONFIG_PATH}:ro`, ...n.binds],

@@ -12,7 +12,7 @@ import type { ClabDeployOptions } from './clab-deploy.js';
 import { cleanupClab } from './clab-state.js';
 import { deploy } from './deploy.js';
 import { restartNode, type RestartReport } from './restart.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS } from './labels.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
 import type { ContainerInfo, ExecStreams } from './runtime.js';
@@ -111,6 +111,7 @@ export class Lab {
         ...(info.ipv4 ? { ipv4: info.ipv4 } : {}),
         ...(info.ipv6 ? { ipv6: info.ipv6 } : {}),
         interfaces,
+        ...(info.labels[LABEL_TIMERS] ? { timers: JSON.parse(info.labels[LABEL_TIMERS]) as NodeStatus['timers'] } : {}),
       };
     });
     return out.sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));

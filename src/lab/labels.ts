@@ -6,6 +6,8 @@ export const LABEL_TOPOLOGY = 'damc.topology';
 export const LABEL_LABDIR = 'damc.labdir';
 /** JSON {"eth1":"sr2:eth1",…}: the node's links, so inspect shows peers without the topology. */
 export const LABEL_IFACES = 'damc.ifaces';
+/** JSON of the lab's routing timers on SG/SR containers (scaled to the lab's size unless set). */
+export const LABEL_TIMERS = 'damc.timers';
 
 export function containerName(lab: string, node: string): string {
   return `damc-${lab}-${node}`;

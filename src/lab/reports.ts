@@ -63,4 +63,6 @@ export interface NodeStatus {
   ipv4?: string;
   ipv6?: string;
   interfaces: InterfaceStatus[];
+  /** A router's timers (hello/dead ms, LSA lifetime/refresh s), as deployed. */
+  timers?: { helloIntervalMs: number; deadIntervalMs: number; lsaLifetimeS: number; lsaRefreshS: number };
 }

@@ -5,10 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { isLabError } from '../util/errors.js';
 import { logger } from '../util/log.js';
-import { NODE_CONFIG_PATH, type NodeConfig } from './config.js';
+import { NODE_CONFIG_PATH, parseNodeConfig, type NodeConfig } from './config.js';
 
 const path = process.argv[2] ?? NODE_CONFIG_PATH;
-const cfg = JSON.parse(readFileSync(path, 'utf8')) as NodeConfig;
+let cfg: NodeConfig;
+try {
+  cfg = parseNodeConfig(readFileSync(path, 'utf8'), path);
+} catch (e) {
+  // Checked before anything starts: a bad file is one clear line in `docker logs`, exit 1.
+  logger('node').fatal(isLabError(e) ? { code: e.code, hint: e.hint } : { err: e }, e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
 const log = logger(`node:${cfg.kind}`, { node: cfg.node });
 
 if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {

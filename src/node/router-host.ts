@@ -13,7 +13,13 @@ import { encode, tryDecode } from '../wire/index.js';
 
 export interface RouterHostOptions extends Omit<RouterCoreOptions, 'send' | 'clock' | 'interfaces'> {
   readonly scheduler: Scheduler;
+  /** Faces on links to other routers: the routing protocol runs on these. */
   readonly faces: readonly Face[];
+  /**
+   * Faces on links whose peer is not a router (pods, linux nodes): data may come in on them,
+   * routing messages never reach the core from them (counted as routingOffFabric).
+   */
+  readonly edgeFaces?: readonly Face[];
   readonly costs: Readonly<Record<string, number>>;
   readonly watcher?: LinkWatcher;
   /** Finest timer granularity in ms (default 1). */
@@ -31,7 +37,8 @@ export class RouterHost {
   private holding = false;
   private held: RouterEvent[] = [];
   encodeErrors = 0;
-  private readonly lsaBytes = new WeakMap<object, Uint8Array>();
+  /** Per LSA its last encoding, with the remaining lifetime it carries (that changes as it ages). */
+  private readonly lsaBytes = new WeakMap<object, { remainingS: number | undefined; bytes: Uint8Array }>();
   /** Received data packets in the common case go out as they came, hop limit decremented. */
   private readonly fast: FastForwarder;
 
@@ -51,10 +58,13 @@ export class RouterHost {
         let bytes: Uint8Array | undefined;
         try {
           // A flooded LSA goes out on several interfaces (and again on retransmission): encode it once.
-          if (msg.type === 'lsa') bytes = this.lsaBytes.get(msg.lsa);
+          if (msg.type === 'lsa') {
+            const c = this.lsaBytes.get(msg.lsa);
+            if (c && c.remainingS === msg.remainingS) bytes = c.bytes;
+          }
           if (!bytes) {
             bytes = encode(msg);
-            if (msg.type === 'lsa') this.lsaBytes.set(msg.lsa, bytes);
+            if (msg.type === 'lsa') this.lsaBytes.set(msg.lsa, { remainingS: msg.remainingS, bytes });
           }
         } catch {
           this.encodeErrors++;
@@ -109,8 +119,8 @@ export class RouterHost {
     for (const f of this.faces.values()) (f as Face & { flush?: () => void }).flush?.();
   }
 
-  private tickNow(): void {
-    this.step(() => this.core.tick(false), true);
+  private tickNow(lateMs = 0): void {
+    this.step(() => this.core.tick(false, lateMs), true);
   }
 
   /** Swaps in a new face for an interface that was deleted and created again (a neighbor's container restarted). */
@@ -126,6 +136,7 @@ export class RouterHost {
   start(): void {
     this.running = true;
     for (const f of this.faces.values()) this.attach(f);
+    for (const f of this.o.edgeFaces ?? []) this.attach(f);
     this.o.watcher?.onChange((ifname, up) => this.linkChange(ifname, up));
     this.step(() => this.core.start());
     this.reschedule();
@@ -175,8 +186,18 @@ export class RouterHost {
       this.timer = undefined;
       this.timerAt = Infinity;
       if (!this.running) return;
-      this.tickNow();
-      this.reschedule(true);
+      // How late this timer fired is how long this process could not read its sockets: the
+      // core forgives neighbors that much silence. And the tick runs after the input that is
+      // waiting now (setImmediate comes after the poll phase), so a Hello that arrived while we
+      // were stalled is seen before anyone is declared dead.
+      const lateMs = Math.max(0, this.o.scheduler.now() - at);
+      const run = () => {
+        if (!this.running) return;
+        this.tickNow(lateMs);
+        this.reschedule(true);
+      };
+      if (this.o.scheduler.soon) this.o.scheduler.soon(run);
+      else run();
     });
   }
 
@@ -186,6 +207,6 @@ export class RouterHost {
     if (!opts.crash) this.core.shutdown();
     this.running = false;
     this.timer?.cancel();
-    for (const f of this.faces.values()) f.onReceive(() => {});
+    for (const f of [...this.faces.values(), ...(this.o.edgeFaces ?? [])]) f.onReceive(() => {});
   }
 }

@@ -41,10 +41,16 @@ export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
 export function routerTimers(t: NodeConfig['timers']): RouterTimers {
   return {
     ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs),
-    spfInitialHoldMs: 10, spfMaxHoldMs: 500, lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
+    // SPF batching under a storm: a lab large enough for slower hellos (see src/topology/
+    // timers.ts) holds SPF up to 2 s while changes keep coming (each run also writes a log
+    // line that dockerd must take); small labs keep 500 ms. Quiet, it runs at once either way.
+    spfInitialHoldMs: 10, spfMaxHoldMs: Math.min(2_000, Math.max(500, 2 * t.helloIntervalMs)), lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
     // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
     // batch): a delay would cost every router one more wakeup while a flood spreads.
     ackDelayMs: 0,
+    // Large labs (slower hellos): our LSAs wait two hellos after start, so each router's first
+    // adjacency LSA already lists its neighbors (one version instead of one per neighbor).
+    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.helloIntervalMs : 0,
   };
 }
 

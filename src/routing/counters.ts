@@ -3,12 +3,13 @@ export const COUNTER_NAMES = [
   'helloRx', 'helloTx', 'helloUnknownRouter',
   'lsaRx', 'lsaNew', 'lsaDuplicate', 'lsaFlushed', 'lsaOriginated', 'lsaRetransmits', 'lsaExpired',
   'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
+  'lsaSameBytes', 'lsaAnsweredOlder',
   'ackRx', 'summaryRx', 'requestRx',
-  'spfRuns',
+  'spfRuns', 'lateMsForgiven',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
   // the SG's transport: segments sent again (their ack did not come in time)
   'dataRetransmitted',
-  'decodeErrors', 'unexpectedMessages',
+  'decodeErrors', 'unexpectedMessages', 'routingOffFabric',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -18,12 +18,20 @@ export class Hellos {
   private readonly ifaces = new Map<string, Iface>();
 
   constructor(private readonly c: RouterContext, interfaces: readonly { readonly name: string; readonly cost: number }[]) {
-    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs);
+    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs, c.timers.helloIntervalMs);
     for (const i of interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
   }
 
-  /** Sends the Hellos that are due; returns the neighbors that went silent for the dead interval. */
-  tick(now: number): NeighborChange[] {
+  /**
+   * Sends the Hellos that are due; returns the neighbors that went silent for the dead
+   * interval. `lateMs`: how long we ourselves could not listen (our event loop was late), not
+   * counted against any neighbor.
+   */
+  tick(now: number, lateMs = 0): NeighborChange[] {
+    if (lateMs > 0) {
+      this.table.forgive(lateMs, now);
+      this.c.counters.lateMsForgiven += lateMs;
+    }
     // When one interface's Hello is due, those due within half an interval go too: after one
     // round all of a router's Hellos leave in one wakeup instead of one per interface (early
     // Hellos are harmless; on 2 cores shared by 50 routers every wakeup costs ~0.3 ms).
@@ -45,6 +53,11 @@ export class Hellos {
 
   isUp(iface: string): boolean {
     return this.ifaces.get(iface)?.up ?? false;
+  }
+
+  /** One of the interfaces the routing protocol runs on (links to other routers). */
+  has(iface: string): boolean {
+    return this.ifaces.has(iface);
   }
 
   /** Carrier change: up makes a Hello due at once, down drops the interface's neighbors now. */

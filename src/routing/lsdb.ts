@@ -1,7 +1,9 @@
 /**
  * The link-state database: one LSA per (kind, origin), with the install rules of OSPF-style
  * flooding. Pure: the caller passes the time; the highest sequence number ever seen per LSA
- * outlives the LSA itself, so a replayed old copy is refused even after the LSA expired.
+ * outlives the LSA itself, so a replayed old copy is refused even after the LSA expired, and
+ * so does the last copy of a flushed or expired LSA, to answer a neighbor that still offers
+ * an older one (PROTOCOL.md, "Answering an older copy").
  */
 import type { Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
 
@@ -30,6 +32,8 @@ export function headerOf(lsa: LsaHeader): LsaHeader {
 export class Lsdb {
   private readonly entries = new Map<string, LsdbEntry>();
   private readonly highest = new Map<string, bigint>();
+  /** The last copy of each LSA that was flushed or expired (what an older copy is answered with). */
+  private readonly gone = new Map<string, Lsa>();
 
   get size(): number {
     return this.entries.size;
@@ -52,25 +56,39 @@ export class Lsdb {
     return this.all().map((e) => headerOf(e.lsa));
   }
 
+  /** The last copy of a flushed or expired LSA (none while the LSA is live). */
+  lastGone(kind: LsaKind, origin: Name): Lsa | undefined {
+    return this.gone.get(lsaKey(kind, origin));
+  }
+
   /**
-   * Offers an LSA whose signature was already checked. Newer sequence wins; equal is a
-   * duplicate; older (than the current copy or anything seen before) is refused. Lifetime 0
-   * flushes: the entry goes, its sequence number is remembered.
+   * Offers an LSA whose signature was already checked, with the seconds it has left
+   * (`remainingS`, from the wire; default its whole lifetime). Newer sequence wins; equal is a
+   * duplicate, unless it is a flush of what we hold (a flushed copy beats a live one); older
+   * (than the current copy or anything seen before) is refused, and `current` is what to
+   * answer with: the live copy, or the last one of a flushed or expired LSA. Nothing left
+   * (lifetime or remaining 0) flushes: the entry goes, its last copy is remembered.
    */
-  install(lsa: Lsa, now: number, own = false): InstallResult {
+  install(lsa: Lsa, now: number, own = false, remainingS?: number): InstallResult {
     const k = lsaKey(lsa.kind, lsa.origin);
     const cur = this.entries.get(k);
     const hi = this.highest.get(k);
+    const life = Math.min(lsa.lifetimeS, remainingS ?? Infinity);
     if (hi !== undefined) {
-      if (lsa.seq < hi) return { kind: 'older', current: cur?.lsa };
-      if (lsa.seq === hi) return cur || lsa.lifetimeS === 0 ? { kind: 'duplicate' } : { kind: 'older' };
+      if (lsa.seq < hi) return { kind: 'older', current: cur?.lsa ?? this.gone.get(k) };
+      if (lsa.seq === hi) {
+        if (!cur) return life === 0 ? { kind: 'duplicate' } : { kind: 'older', current: this.gone.get(k) };
+        if (life > 0) return { kind: 'duplicate' };
+      }
     }
     this.highest.set(k, lsa.seq);
-    if (lsa.lifetimeS === 0) {
+    if (life <= 0) {
       this.entries.delete(k);
+      this.gone.set(k, lsa);
       return { kind: 'flushed', previous: cur?.lsa };
     }
-    this.entries.set(k, { lsa, installedAt: now, expiresAt: own ? Infinity : now + lsa.lifetimeS * 1000 });
+    this.gone.delete(k);
+    this.entries.set(k, { lsa, installedAt: now, expiresAt: own ? Infinity : now + life * 1000 });
     return { kind: 'new', previous: cur?.lsa };
   }
 
@@ -80,9 +98,18 @@ export class Lsdb {
     for (const [k, e] of this.entries) {
       if (e.expiresAt <= now) {
         this.entries.delete(k);
+        this.gone.set(k, e.lsa);
         gone.push(e.lsa);
       }
     }
     return gone;
+  }
+
+  /** Seconds an LSA we hold has left, rounded up, as sent on the wire (undefined: its whole lifetime). */
+  remainingS(lsa: Lsa, now: number): number | undefined {
+    const e = this.entries.get(lsaKey(lsa.kind, lsa.origin));
+    if (e?.lsa === lsa) return e.expiresAt === Infinity ? undefined : Math.max(0, Math.ceil((e.expiresAt - now) / 1000));
+    // Not the live copy (a flushed or expired one, sent as an answer): nothing left.
+    return lsa.lifetimeS === 0 ? undefined : 0;
   }
 }

@@ -29,6 +29,8 @@ export class Origination {
   private prefixes: PrefixEntry[];
   private hasPrefixLsa = false;
   private nextRefreshAt = Infinity;
+  /** Originations wait until then after start (timers.lsaStartupHoldMs). */
+  private holdUntil = -Infinity;
 
   constructor(private readonly c: RouterContext, private readonly d: OriginationDeps) {
     this.seq = new SequenceSource(d.seqStore, () => c.now());
@@ -39,6 +41,7 @@ export class Origination {
   }
 
   start(): void {
+    this.holdUntil = this.c.now() + (this.c.timers.lsaStartupHoldMs ?? 0);
     this.originate('adjacency');
     if (this.prefixes.length > 0) this.originate('prefix');
   }
@@ -76,12 +79,12 @@ export class Origination {
 
   nextDue(now: number): number {
     let t = this.nextRefreshAt;
-    for (const kind of this.pending.keys()) t = Math.min(t, now + this.throttle[kind].waitMs(now));
+    for (const kind of this.pending.keys()) t = Math.min(t, Math.max(this.holdUntil, now + this.throttle[kind].waitMs(now)));
     return t;
   }
 
-  /** A copy of our own LSA arrived (already verified and acked to its sender). */
-  ownCopy(lsa: Lsa): OwnCopyAnswer {
+  /** A copy of our own LSA arrived (already verified and acked to its sender); `alive`: lifetime left. */
+  ownCopy(lsa: Lsa, alive: boolean): OwnCopyAnswer {
     const cur = this.c.lsdb.get(lsa.kind, lsa.origin)?.lsa;
     if (lsa.seq > this.seq.current) {
       this.c.counters.lsaOwnNewerSeen++;
@@ -90,7 +93,7 @@ export class Origination {
       return 'reoriginated';
     }
     if (cur && lsa.seq < cur.seq) return { resend: cur };
-    if (!cur && lsa.lifetimeS > 0) {
+    if (!cur && alive) {
       this.originate(lsa.kind, true); // we withdrew it; a stale copy still circulates
       return 'reoriginated';
     }
@@ -98,6 +101,7 @@ export class Origination {
   }
 
   private originateDue(now: number): void {
+    if (now < this.holdUntil) return;
     for (const [kind, flush] of this.pending) {
       const th = this.throttle[kind];
       if (!th.due(now)) continue;

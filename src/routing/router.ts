@@ -62,7 +62,7 @@ export class RouterCore {
     const localLinks = () => this.hellos.localLinks();
     this.routes = new Routes(c, localLinks, o.prefixFilter);
     const changed = (now: number) => this.routes.request(now);
-    this.flooding = new Flooding(c, { ownCopy: (lsa) => this.origination.ownCopy(lsa), changed });
+    this.flooding = new Flooding(c, { ownCopy: (lsa, alive) => this.origination.ownCopy(lsa, alive), changed });
     this.origination = new Origination(c, {
       seqStore: o.seqStore, prefixes: o.prefixes ?? [], flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
     });
@@ -90,12 +90,13 @@ export class RouterCore {
 
   /**
    * Does whatever is due. `withSpf = false` leaves a due SPF for `runDueSpf()`, so a driver can
-   * push the frames this tick queued (a flood) to the kernel first.
+   * push the frames this tick queued (a flood) to the kernel first. `lateMs`: how late the
+   * driver woke us (measured event-loop lag); that much of a neighbor's silence is ours.
    */
-  tick(withSpf = true): void {
+  tick(withSpf = true, lateMs = 0): void {
     if (!this.started) return;
     const now = this.o.clock.now();
-    this.neighborChanges(this.hellos.tick(now));
+    this.neighborChanges(this.hellos.tick(now, lateMs));
     this.flooding.retransmit(now);
     this.origination.tick(now);
     this.flooding.flushAcks(now);
@@ -125,7 +126,18 @@ export class RouterCore {
   // ---------- input ----------
 
   receive(iface: string, msg: Message): void {
-    if (!this.started || !this.hellos.isUp(iface)) return;
+    if (!this.started) return;
+    if (!this.hellos.has(iface)) {
+      // A link whose peer is not a router (a pod, a linux node): data may come in there, the
+      // routing protocol never does. Counted, never processed.
+      if (msg.type === 'request' || msg.type === 'response' || msg.type === 'nack') {
+        this.counters.dataRx++;
+        return this.forward(msg, iface);
+      }
+      this.counters.routingOffFabric++;
+      return;
+    }
+    if (!this.hellos.isUp(iface)) return;
     // Fabric links are point-to-point: any frame on one proves its neighbor alive, so a burst
     // of LSAs that delays a Hello on a busy machine does not kill the adjacency.
     if (msg.type !== 'hello') this.hellos.heardFrom(iface, this.o.clock.now());
@@ -135,7 +147,7 @@ export class RouterCore {
         if (change) this.neighborChanges([change]);
         return;
       }
-      case 'lsa': return this.flooding.onLsa(iface, msg.lsa);
+      case 'lsa': return this.flooding.onLsa(iface, msg.lsa, msg.remainingS);
       case 'lsa-ack': return this.flooding.onAck(iface, msg.acks);
       case 'db-summary': return this.flooding.onSummary(iface, msg.headers, msg.last);
       case 'lsa-request': return this.flooding.onRequest(iface, msg.wanted);

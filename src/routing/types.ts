@@ -17,6 +17,12 @@ export interface RouterTimers {
   lsaMaxHoldMs: number;
   /** Acks wait this long to share a frame (must stay well under rxmtIntervalMs). */
   ackDelayMs: number;
+  /**
+   * After start, our own LSAs wait this long (default 0): the neighbors come up meanwhile, and
+   * the first adjacency LSA lists them all instead of one version per neighbor, each of which
+   * every router in the lab would verify, flood and run SPF for.
+   */
+  lsaStartupHoldMs?: number;
 }
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;

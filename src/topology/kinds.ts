@@ -3,7 +3,7 @@
  * registry says what it runs and whether it is a router. An unknown kind's error lists the
  * registered ones, so adding a kind is one `registerKind` call.
  */
-import type { NodeKind } from '../node/config.js';
+import type { NodeKind } from '../config/index.js';
 import { LabError } from '../util/errors.js';
 
 export interface KindSpec {

@@ -1,10 +1,10 @@
 /**
- * What each node is told at deploy (src/node/config.ts): its interfaces and peers (with the
+ * What each node is told at deploy (src/config/node-config.ts): its interfaces and peers (with the
  * IPv4 address of a pod–SG link end), a pod's gateway, the prefixes an SG originates, its key
  * and the lab's trust anchors. Key generation is injected so this stays deterministic in tests.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import type { NodeConfig } from '../node/config.js';
+import type { NodeConfig } from '../config/index.js';
 import { gatewayOf, interfaceAddress } from './address-plan.js';
 import { peerOf, type ResolvedNode, type ResolvedTopology } from './resolved.js';
 import { serviceConfig } from './service-config.js';

@@ -10,9 +10,10 @@ import { flattenClab, isClabTopology, type ClabFlat } from './clab/resolve-clab.
 import { CLAB_DEFAULT_MTU } from './clab/model.js';
 import type { RawLink, RawNodeDefaults, RawTopology } from './raw.js';
 import {
-  DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS,
+  DEFAULT_COST, DEFAULT_MTU,
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology,
 } from './resolved.js';
+import { resolveTimers } from './timers.js';
 
 /** Linux IFNAMSIZ is 16 including the terminating NUL. */
 export const MAX_IFNAME = 15;
@@ -150,7 +151,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     ...(flat ? { clab: flat.clab } : {}),
     nodes,
     links,
-    timers: { ...DEFAULT_TIMERS, ...definedOnly(raw.timers ?? {}) },
+    timers: resolveTimers(raw.timers, [...nodes.values()].filter((n) => n.kind.router).length),
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
   };
 }

@@ -130,7 +130,6 @@ export function announcement(outer: TlvReader, r: TlvReader): PrefixAnnouncement
         const b = r.child();
         let action: AnnouncementAction | undefined, pod: Name | undefined, key: Uint8Array | undefined, ts: number | undefined;
         const prefixes: Name[] = [];
-        const skips = TlvReader.skips;
         while (b.next()) {
           switch (b.type) {
             case T.Action: action = set(b, action, enumOf(b, actions, 'announcement action')); break;
@@ -149,7 +148,7 @@ export function announcement(outer: TlvReader, r: TlvReader): PrefixAnnouncement
           publicKey: need(key, r, 'announcement public key'),
           timestamp: need(ts, r, 'announcement timestamp'),
         });
-        if (TlvReader.skips !== skips) kept = r.buf.slice(r.start, r.vEnd);
+        kept = r.buf.slice(r.start, r.vEnd); // what the signature covers, as received
         break;
       }
       case T.Signature: sig = set(r, sig, r.copy()); break;

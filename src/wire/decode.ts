@@ -97,21 +97,23 @@ function decodeMessage(outer: TlvReader): Message {
     }
     case 'lsa': {
       let lsa: Omit<Lsa, 'signature'> | undefined, sig: Uint8Array | undefined, body: Uint8Array | undefined;
+      let remainingS: number | undefined;
       while (r.next()) {
         switch (r.type) {
-          case T.LsaBody: {
-            const [l, skipped] = lsaBody(r);
-            lsa = set(r, lsa, l);
-            if (skipped) body = r.buf.slice(r.start, r.vEnd);
+          case T.LsaBody:
+            lsa = set(r, lsa, lsaBody(r)[0]);
+            // The signature is checked against these bytes, never a re-encoding: another
+            // implementation may write other integer widths or another field order.
+            body = r.buf.slice(r.start, r.vEnd);
             break;
-          }
           case T.Signature: sig = set(r, sig, r.copy()); break;
+          case T.RemainingLifetime: remainingS = set(r, remainingS, r.nni()); break;
           default: r.unknown('lsa');
         }
       }
       const full = { ...need(lsa, outer, 'LSA body'), signature: need(sig, outer, 'LSA signature') } as Lsa;
-      if (body) preserveBody(full, body);
-      return { type, lsa: full };
+      preserveBody(full, body!);
+      return remainingS === undefined ? { type, lsa: full } : { type, lsa: full, remainingS };
     }
     case 'lsa-ack':
     case 'db-summary': {

@@ -175,6 +175,7 @@ function encodeMessage(e: TlvEncoder, msg: Message): void {
       encodeName(e, T.Router, msg.router);
       break;
     case 'lsa':
+      if (msg.remainingS !== undefined) e.nniTlv(T.RemainingLifetime, msg.remainingS, 'remaining lifetime');
       e.bytesTlv(T.Signature, msg.lsa.signature);
       encodeLsaBody(e, msg.lsa);
       break;

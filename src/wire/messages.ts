@@ -64,6 +64,11 @@ export type Lsa = AdjacencyLsa | PrefixLsa;
 export interface LsaMessage {
   readonly type: 'lsa';
   readonly lsa: Lsa;
+  /**
+   * Seconds of the LSA's lifetime left when it was sent (it ages in every LSDB it passes
+   * through). Outside the signed body, so any router may lower it; absent: the whole lifetime.
+   */
+  readonly remainingS?: number;
 }
 
 export interface LsaAck {

@@ -94,6 +94,8 @@ export const T = {
   Ack: 0x67, // nested: AckBelow, AckBits? (critical: an ack must never be taken for data)
   AckBelow: 0x68, // nni: every segment below this number is held
   AckBits: 0x6a, // bytes: bitmap of segments held after AckBelow (skippable)
+  // routing (0x4e-0x55)
+  RemainingLifetime: 0x4e, // nni, s: in an lsa message, outside the signed body (skippable: absent = the whole Lifetime)
 } as const;
 
 /** Enumerations on the wire. Unknown reason numbers decode to 'other'; unknown kinds/actions are errors. */

@@ -18,6 +18,9 @@ let firstRx = 0;
 let lastRx = 0;
 let collect = false;
 let badSeq = 0;
+/** With `checkSeq`: each payload must carry a sequence number above the last, and its pattern. */
+const seqCheck = { on: false, last: -1, distinct: 0, outOfOrder: 0, corrupt: 0 };
+let bare: RawFace | undefined;
 const kept: { payload: Uint8Array; sha256: string }[] = [];
 let echo = false;
 let pong: (() => void) | undefined;
@@ -55,6 +58,22 @@ function hex(b: Uint8Array): string {
 function fillPayload(p: Uint8Array, i: number): void {
   new DataView(p.buffer, p.byteOffset).setUint32(0, i);
   for (let k = 4; k < p.length; k++) p[k] = (i + k) & 0xff;
+}
+
+/** Reordering or a duplicate shows as a number not above the last; corruption as a broken pattern. */
+function checkSeq(p: Uint8Array): void {
+  const i = new DataView(p.buffer, p.byteOffset).getUint32(0);
+  if (i <= seqCheck.last) seqCheck.outOfOrder++;
+  else {
+    seqCheck.last = i;
+    seqCheck.distinct++;
+  }
+  for (let k = 4; k < p.length; k++) {
+    if (p[k] !== ((i + k) & 0xff)) {
+      seqCheck.corrupt++;
+      break;
+    }
+  }
 }
 
 const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -101,6 +120,7 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
           out({ event: 'frame', len: payload.length, src: hex(src), sha256: createHash('sha256').update(payload).digest('hex'), head: hex(payload.subarray(0, 16)) });
         }
         if (payload.length < 4) badSeq++;
+        else if (seqCheck.on) checkSeq(payload);
       });
       return { ok: true, mac: hex(face.mac), mtu: face.mtu };
     }
@@ -137,7 +157,32 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
     case 'burst':
       return sendBurst(Number(c.count), Number(c.size), Number(c.batch ?? 256));
     case 'counters':
-      return { received, firstRx, lastRx, badSeq, counters: face?.counters() ?? null };
+      return { received, firstRx, lastRx, badSeq, seq: { ...seqCheck }, counters: face?.counters() ?? null, bare: bare?.counters() ?? null };
+    case 'checkSeq':
+      Object.assign(seqCheck, { on: Boolean(c.on), last: -1, distinct: 0, outOfOrder: 0, corrupt: 0 });
+      return { ok: true };
+    case 'openBare':
+      // A second face on the interface that nobody listens to: what it reads is dropped.
+      bare = openFace(String(c.ifname));
+      return { ok: true };
+    case 'sendBatchTypes': {
+      // The addon must refuse arrays of the wrong element type instead of reading past them.
+      const st = interfaceState(String(c.ifname));
+      const sock = new (native().PacketSocket)(st.ifindex, 2048, 1 << 16, 1 << 16, () => {}, () => {}, 0, 0);
+      const frame = new Uint8Array(64);
+      const errors: string[] = [];
+      for (const [buf, lens] of [[frame, Uint8Array.of(64, 0, 0, 0)], [frame, Float64Array.of(64)], [new Uint16Array(32), Uint32Array.of(64)], [frame, [64]]] as const) {
+        try {
+          (sock.sendBatch as (b: unknown, l: unknown, n: number) => number)(buf, lens, 1);
+          errors.push('accepted');
+        } catch (e) {
+          errors.push(e instanceof TypeError ? e.message : `other: ${String(e)}`);
+        }
+      }
+      const ok = sock.sendBatch(frame, Uint32Array.of(64), 1);
+      sock.close();
+      return { errors, ok };
+    }
     case 'echo':
       echo = Boolean(c.on);
       return { ok: true };

@@ -103,6 +103,20 @@ describe(`face (${mode}): frames over a veth between two namespaces @netns`, fun
     assert.equal((await b.call({ cmd: 'counters' })).received, 1);
   });
 
+  it('never counts frames it then drops as received (a face nobody listens to)', async function () {
+    await b.call({ cmd: 'openBare', ifname: 'eth1' });
+    for (let i = 0; i < 5; i++) await a.call({ cmd: 'sendPattern', size: 64, seq: i });
+    const c = await until(b, (x) => ((x.bare as { rxDropped: number } | null)?.rxDropped ?? 0) >= 5);
+    const bare = c.bare as { rxFrames: number; rxBytes: number; rxDropped: number };
+    assert.deepEqual([bare.rxFrames, bare.rxBytes, bare.rxDropped], [0, 0, 5]);
+  });
+
+  it('refuses a send batch whose arrays have the wrong element type', async function () {
+    const r = await a.call({ cmd: 'sendBatchTypes', ifname: 'eth1' });
+    assert.deepEqual(r.errors, ['sendBatch: lens must be a Uint32Array', 'sendBatch: lens must be a Uint32Array', 'sendBatch: buf must be a Uint8Array', 'sendBatch: lens must be a Uint32Array']);
+    assert.equal(r.ok, 1, 'the right types still send');
+  });
+
   it('lets the process exit once its face is closed', async function () {
     const w = new Worker(pair.nsA);
     try {
@@ -219,7 +233,8 @@ describe('face: a 1,000,000-frame burst at full send rate @netns', function () {
     pair?.destroy();
   });
 
-  it('is survived by the receiver, and received + counted kernel drops account for what was sent', async function () {
+  it('is survived by the receiver, in order, without duplicates or corruption, and received + counted kernel drops account for what was sent', async function () {
+    await b.call({ cmd: 'checkSeq', on: true });
     const r = await a.call({ cmd: 'burst', count: 1_000_000, size: 100 });
     const sent = (r.counters as { txFrames: number }).txFrames;
     assert.ok(sent >= 990_000, `sender pushed ${sent} frames`);
@@ -237,5 +252,10 @@ describe('face: a 1,000,000-frame burst at full send rate @netns', function () {
     assert.ok(k.rxFrames <= sent);
     assert.ok(k.rxFrames + k.rxKernelDrops >= 0.99 * sent, `rx ${k.rxFrames} + drops ${k.rxKernelDrops} of ${sent}`);
     assert.equal(c.badSeq, 0);
+    // Every frame carries its sequence number and a pattern derived from it (face-worker).
+    const s = c.seq as { distinct: number; outOfOrder: number; corrupt: number; last: number };
+    assert.deepEqual([s.outOfOrder, s.corrupt], [0, 0], 'frames reordered or duplicated, or corrupted');
+    assert.equal(s.distinct, k.rxFrames, 'every frame received is a distinct sequence number');
+    assert.ok(s.last < 1_000_000);
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -74,11 +74,45 @@ function hostVeths(): string[] {
   return (JSON.parse(out || '[]') as { ifname: string }[]).map((l) => l.ifname);
 }
 
-async function assertGone(lab: Lab): Promise<void> {
+/** The veths a deployed lab really has: each end, read inside its node, with its namespace. */
+interface MadeVeth { node: string; ifname: string; ifindex: number; peerIndex: number; netns: string }
+
+async function vethsMade(lab: Lab): Promise<MadeVeth[]> {
+  const out: MadeVeth[] = [];
+  for (const n of await lab.inspect()) {
+    const netns = readlinkSync(`/proc/${n.pid}/ns/net`); // "net:[4026532…]"
+    const j = execFileSync('nsenter', ['-t', String(n.pid), '-n', 'ip', '-j', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' });
+    for (const l of JSON.parse(j || '[]') as { ifname: string; ifindex: number; link_index: number }[]) {
+      out.push({ node: n.node, ifname: l.ifname, ifindex: l.ifindex, peerIndex: l.link_index, netns });
+    }
+  }
+  // Exactly two ends per topology link, each the other's peer: the list is what deploy made.
+  assert.equal(out.length, 2 * lab.topology!.links.length, 'two veth ends per link');
+  for (const v of out) assert.ok(out.some((w) => w !== v && w.ifindex === v.peerIndex && w.peerIndex === v.ifindex), `${v.node}:${v.ifname} has its peer`);
+  return out;
+}
+
+/** Network namespaces some process on this machine still holds. */
+function liveNetns(): Set<string> {
+  const out = new Set<string>();
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try { out.add(readlinkSync(`/proc/${p}/ns/net`)); } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+async function assertGone(lab: Lab, made: MadeVeth[]): Promise<void> {
   assert.deepEqual(await ctx.runtime.list({ [LABEL_LAB]: lab.name }), [], 'no container carries the lab label');
   assert.ok(!existsSync(lab.dir), 'lab directory removed');
-  // Our veths never live in the host namespace; the interface names of the lab must not be there.
-  const names = new Set([...lab.topology!.nodes.values()].flatMap((n) => n.interfaces.map((i) => i.name)));
+  // A veth lives as long as both of its namespaces: once no process holds the namespaces the
+  // deploy's veths were made in, none of them can be left anywhere.
+  assert.ok(made.length > 0);
+  const live = liveNetns();
+  const left = made.filter((v) => live.has(v.netns)).map((v) => `${v.node}:${v.ifname} in ${v.netns}`);
+  assert.deepEqual(left, [], 'veths whose namespace is still alive');
+  // And none was ever in the host namespace under a lab interface name.
+  const names = new Set(made.map((v) => v.ifname));
   assert.deepEqual(hostVeths().filter((v) => names.has(v)), []);
 }
 
@@ -119,9 +153,10 @@ describe('lab @docker end-to-end', function () {
       ['a', 'linux', 'running', `damc-${lab.name}-a`], ['b', 'linux', 'running', `damc-${lab.name}-b`], ['c', 'linux', 'running', `damc-${lab.name}-c`]]);
     assert.ok(st.every((n) => n.pid > 0));
 
+    const made = await vethsMade(lab);
     const d = await lab.destroy();
     assert.equal(d.removed.length, 3);
-    await assertGone(lab);
+    await assertGone(lab, made);
   });
 
   it('figure2: 16 nodes, 19 links up from inside; configs, read-only project and node program in place; pod1 reaches sg1 over its addressed link', async () => {
@@ -140,8 +175,12 @@ describe('lab @docker end-to-end', function () {
     assert.equal((await run(lab, 'sr1', ['test', '-f', '/opt/damc/dist/src/node/main.js'])).code, 0);
     const ps = await run(lab, 'sr2', ['ps', '-eo', 'args']);
     assert.match(ps.out, /^node (--\S+ )*\/opt\/damc\/dist\/src\/node\/main\.js$/m, "the router program runs (with its V8 flags)");
-    const tcpdump = await run(lab, 'sr3', ['timeout', '1', 'tcpdump', '-c', '1', '-i', 'eth1', 'ether', 'proto', '0x88b5']);
-    assert.doesNotMatch(tcpdump.out, /error|not found/i, tcpdump.out);
+    // At least one DAMC frame (Hellos flow every 100 ms): `-c 1` exits 0 after the first one,
+    // while `timeout` ends a capture that saw none with 124.
+    const tcpdump = await run(lab, 'sr3', ['timeout', '3', 'tcpdump', '-c', '1', '-nn', '-e', '-i', 'eth1', 'ether', 'proto', '0x88b5']);
+    assert.equal(tcpdump.code, 0, `tcpdump saw no 0x88b5 frame: ${tcpdump.out}`);
+    assert.match(tcpdump.out, /ethertype Unknown \(0x88b5\)|0x88b5/, tcpdump.out);
+    assert.match(tcpdump.out, /1 packet captured/, tcpdump.out);
 
     const inspect = await lab.inspect();
     assert.equal(inspect.length, 16);
@@ -166,9 +205,10 @@ describe('lab @docker end-to-end', function () {
     assert.match(cli.stdout, /^NODE .* MTU +IPV4$/m);
     assert.match(cli.stdout, /^sg1 .* eth1 -> pod1:eth1 +UP +9000 +10\.200\.0\.1\/30$/m);
 
+    const made = await vethsMade(lab);
     const d = await lab.destroy();
     console.log(`      figure2 destroy ${d.seconds} s`);
-    await assertGone(lab);
+    await assertGone(lab, made);
   });
 
   it('a node whose image does not exist: deploy fails naming it and removes what it created', async () => {

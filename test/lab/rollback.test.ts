@@ -5,6 +5,7 @@ import { DockerRuntime, FakeRuntime, Lab, LABEL_LAB, NodeImage, PROJECT_DIR } fr
 import type { NodeConfig } from '../../src/node/config.js';
 import { LabError } from '../../src/util/errors.js';
 import { fakeContext, type FakeLab } from './fake-context.js';
+import { statusTable } from '../../src/cli/format.js';
 
 const figure2 = join(PROJECT_DIR, 'topologies/figure2.yaml');
 
@@ -50,6 +51,11 @@ describe('lab deploy/destroy with the fake runtime (planning, idempotence, rollb
     const st = await lab.inspect();
     assert.deepEqual(st.find((n) => n.node === 'sr3')!.interfaces.map((i) => `${i.name}>${i.peer}:${i.state}`),
       ['eth1>sg3:eth4:UP', 'eth2>sg4:eth4:UP', 'eth3>sr1:eth4:UP', 'eth4>sr2:eth4:UP', 'eth5>scsc:eth1:UP']);
+    // Routers carry the lab's timers, and inspect shows them under the table.
+    const timers = { helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 };
+    assert.deepEqual(st.find((n) => n.node === 'sr3')!.timers, timers);
+    assert.equal(st.find((n) => n.node === 'pod1')!.timers, undefined, 'not a router');
+    assert.match(statusTable(st, false), /\nrouting timers: hello 100 ms, dead 300 ms, LSA lifetime 120 s, refresh 40 s$/);
   });
 
   it('a second deploy of a lab that is up says so and changes nothing', async () => {

@@ -3,7 +3,7 @@
  * the expectation straight from the topology YAML, the ctl inside containers, faults made the
  * way a person would (ip link, nft, docker kill) and re-plugging a restarted node's links.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -135,6 +135,29 @@ export async function silence(pid: number, iface: string, on: boolean): Promise<
   } else {
     await inNetns(pid, ['nft', 'delete', 'table', 'netdev', table]);
   }
+}
+
+/**
+ * The last FIB change anywhere since `sinceMs` (ms after it; NaN if none), from the routers'
+ * own log lines ("spf run: N fib entries changed"): no poller's timing involved.
+ */
+export async function lastFibChange(lab: Lab, nodes: string[], sinceMs: number): Promise<number> {
+  let last = -1;
+  for (const n of nodes) {
+    let text = '';
+    try {
+      text = execFileSync('docker', ['logs', '--since', String(Math.floor(sinceMs / 1000) - 1), `damc-${lab.name}-${n}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch {
+      continue; // a killed node
+    }
+    for (const line of text.split('\n')) {
+      if (!line.includes('"fibChanges"')) continue;
+      const j = JSON.parse(line) as { time: string; fibChanges: number };
+      const t = Date.parse(j.time);
+      if (j.fibChanges > 0 && t >= sinceMs) last = Math.max(last, t);
+    }
+  }
+  return last < 0 ? NaN : last - sinceMs;
 }
 
 export { expectedFibs, type FibEntry };

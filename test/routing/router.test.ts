@@ -100,8 +100,10 @@ describe('routing: LSA acceptance rules', () => {
     const store = new MemorySeqStore();
     const a = router(store, 1_800_000_000_000);
     const first = a.core.lsdb.get('adjacency', me)!.lsa.seq;
+    assert.equal(store.value, first);
+    // The restarted router's clock is 3 years behind: only the store can keep it ahead.
     const b = router(store, 1_700_000_000_000);
-    assert.ok(b.core.lsdb.get('adjacency', me)!.lsa.seq > first);
+    assert.equal(b.core.lsdb.get('adjacency', me)!.lsa.seq, first + 1n);
   });
 
   it('refreshes its own LSAs with new sequence numbers before they expire', () => {
@@ -121,6 +123,45 @@ function learnPeer(core: RouterCore): void {
   core.receive('eth1', { type: 'lsa', lsa: lsaOf(prefixLsa(peer, 2n, ['/B', '/C'])) });
   core.flushSpf();
 }
+
+describe('routing: a router that was itself late', () => {
+  it('does not blame its neighbor for the silence its own stalled event loop caused', () => {
+    for (const [lateMs, down] of [[TIMERS.deadIntervalMs, false], [0, true]] as const) {
+      let now = 1_800_000_000_000;
+      const core = new RouterCore({
+        name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: TIMERS,
+        crypto: new TrustMapCrypto(kMe, trust), seqStore: new MemorySeqStore(), send: () => true,
+      });
+      core.start();
+      core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+      now += TIMERS.deadIntervalMs + 50; // we slept through the neighbor's Hellos
+      core.tick(true, lateMs);
+      assert.equal(core.neighbors().length === 0, down, `late by ${lateMs} ms`);
+    }
+  });
+});
+
+describe('routing: startup hold', () => {
+  it('holds its own LSAs after start, then originates one adjacency LSA listing the neighbors that came up', () => {
+    let now = 1_800_000_000_000;
+    const sent: Message[] = [];
+    const core = new RouterCore({
+      name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: { ...TIMERS, lsaStartupHoldMs: 1_000 },
+      crypto: new TrustMapCrypto(kMe, trust), seqStore: new MemorySeqStore(), prefixes: [Name.parse('/P')], send: (_i, m) => (sent.push(m), true),
+    });
+    core.start();
+    const hello = () => core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+    hello();
+    for (let t = 0; t < 900; t += 100) (now += 100, hello(), core.tick());
+    assert.equal(core.counters.lsaOriginated, 0, 'nothing originated during the hold');
+    assert.ok(core.nextWakeup() <= 1_800_000_000_000 + 1_000);
+    now = 1_800_000_000_000 + 1_000;
+    core.tick();
+    const own = sent.flatMap((m) => (m.type === 'lsa' && m.lsa.origin.equals(me) ? [m.lsa] : []));
+    assert.deepEqual(own.map((l) => [l.kind, l.kind === 'adjacency' ? l.neighbors.map((n) => n.neighbor.toString()) : l.prefixes.length]),
+      [['adjacency', [peer.toString()]], ['prefix', 1]], 'one adjacency LSA with the neighbor, one prefix LSA');
+  });
+});
 
 describe('routing: prefix filter', () => {
   it('routes only the entries of a prefix LSA that the filter keeps, and all of them without one', () => {

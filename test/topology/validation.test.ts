@@ -115,7 +115,7 @@ topology:
       assert.equal(t.nodes.get('r2')!.image, 'own:1');
       assert.deepEqual(t.nodes.get('r2')!.cmd, ['sleep', '5']);
       assert.deepEqual([t.links[0]!.a.cost, t.links[0]!.b.cost, t.links[0]!.mtu], [3, 7, 1500]);
-      assert.deepEqual(t.timers, { helloIntervalMs: 50, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 });
+      assert.deepEqual(t.timers, { helloIntervalMs: 50, deadIntervalMs: 200, lsaLifetimeS: 120, lsaRefreshS: 40 }); // dead: 4 hellos
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

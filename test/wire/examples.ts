@@ -54,6 +54,7 @@ export const examples: Record<MessageType, Message> = {
       { kind: 'prefix', origin: n('/damc/router/sg1'), seq: 7n, lifetimeS: 3600, prefixes: [{ prefix: n('/B'), cost: 0 }] },
       routerKey,
     ),
+    remainingS: 3590,
   },
   'lsa-ack': { type: 'lsa-ack', acks: [{ kind: 'prefix', origin: n('/damc/router/sg1'), seq: 7n }] },
   'db-summary': {

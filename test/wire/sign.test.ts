@@ -1,6 +1,6 @@
 /** Ed25519 over LSA, announcement and policy bodies, and raw-key conversion. */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import {
   announcementBody,
   decode,
@@ -25,7 +25,57 @@ import {
 const n = (s: string): Name => Name.parse(s);
 const unsigned: UnsignedLsa = { kind: 'adjacency', origin: n('/damc/router/sr1'), seq: 5n, lifetimeS: 600, neighbors: [{ neighbor: n('/damc/router/sg1'), cost: 10 }] };
 
+/** A TLV as another implementation may write it: `wide` lengths in the 3-byte VAR-NUMBER form. */
+function tlv(type: number, value: Uint8Array | number[], wide = false): number[] {
+  const v = [...value];
+  const len = wide || v.length > 252 ? [253, v.length >> 8, v.length & 0xff] : [v.length];
+  return [type, ...len, ...v];
+}
+/** A non-negative integer in `bytes` bytes (PROTOCOL.md allows 1, 2, 4 or 8; ours writes the shortest). */
+function nni(x: number, bytes: number): number[] {
+  return Array.from({ length: bytes }, (_, i) => Number((BigInt(x) >> BigInt(8 * (bytes - 1 - i))) & 0xffn));
+}
+function nameTlv(type: number, text: string): number[] {
+  return tlv(type, text.split('/').filter(Boolean).flatMap((c) => tlv(0x14, [...Buffer.from(c)])));
+}
+
 describe('wire: signatures', () => {
+  it('verifies an LSA written by another implementation (other widths, other order) against the bytes received', () => {
+    const k = generateKeyPairSync('ed25519');
+    // Fields in another order than ours, integers wider than needed, non-minimal lengths.
+    const body = Uint8Array.from(tlv(0x2c, [
+      ...tlv(0x26, nni(9, 8)), // Seq, 8 bytes
+      ...tlv(0x29, [...tlv(0x2a, nni(3, 4)), ...nameTlv(0x13, '/B/4')], true), // PrefixEntry { Cost, Name }
+      ...nameTlv(0x25, '/damc/router/other'), // Origin
+      ...tlv(0x27, nni(600, 4), true), // Lifetime, 4 bytes
+      ...tlv(0x24, nni(2, 2)), // LsaKind = prefix, 2 bytes
+    ], true));
+    const signature = new Uint8Array(sign(null, body, k.privateKey));
+    const frame = Uint8Array.from([1, ...tlv(0x02, [...tlv(0x2b, [...signature]), ...body])]); // signature first
+    const msg = decode(frame);
+    assert.ok(msg.type === 'lsa' && msg.lsa.kind === 'prefix');
+    assert.deepEqual([msg.lsa.seq, msg.lsa.lifetimeS, msg.lsa.prefixes[0]!.prefix.toString(), msg.lsa.prefixes[0]!.cost], [9n, 600, '/B/4', 3]);
+    assert.equal(verifyLsa(msg.lsa, k.publicKey), true, 'verifies against the received body');
+    assert.notDeepEqual(lsaBody({ ...msg.lsa }), body, 'our own encoding of the same fields differs (so a re-encoding would not verify)');
+    assert.equal(verifyLsa({ ...msg.lsa }, k.publicKey), false);
+    // Flooded on by us, the body goes out byte-for-byte, so the next router verifies it too.
+    const again = decode(encode(msg));
+    assert.ok(again.type === 'lsa');
+    assert.deepEqual(lsaBody(again.lsa), body);
+    assert.equal(verifyLsa(again.lsa, k.publicKey), true);
+  });
+
+  it('carries the remaining lifetime outside the signed body', () => {
+    const k = generateKeyPairSync('ed25519');
+    const lsa = signLsa(unsigned, k.privateKey);
+    const got = decode(encode({ type: 'lsa', lsa, remainingS: 17 }));
+    assert.ok(got.type === 'lsa');
+    assert.equal(got.remainingS, 17);
+    assert.equal(verifyLsa(got.lsa, k.publicKey), true, 'any router may lower it without breaking the signature');
+    const plain = decode(encode({ type: 'lsa', lsa }));
+    assert.ok(plain.type === 'lsa' && plain.remainingS === undefined, 'absent when the sender did not set it');
+  });
+
   const a = generateKeyPairSync('ed25519');
   const b = generateKeyPairSync('ed25519');
 

@@ -19,7 +19,7 @@ const script = fileURLToPath(new URL('../../../scripts/wireshark/damc.lua', impo
 /** What a person looks for in each message's dissection. */
 const expected: Record<MessageType, string[]> = {
   hello: ['DAMC, Hello', 'Hello /damc/router/sr1 on eth1', 'Router: /damc/router/sr1', 'Interface: eth1', 'Hello Interval (ms): 1000', 'Dead Interval (ms): 4000', 'Name: /damc/router/sg1'],
-  lsa: ['DAMC, LSA', 'LSA prefix /damc/router/sg1 seq=7', 'LSA Kind: prefix (2)', 'Origin: /damc/router/sg1', 'Sequence Number: 7', 'Lifetime (s): 3600', 'Name: /B', 'Cost: 0', 'Signature: 91c421e4'],
+  lsa: ['DAMC, LSA', 'LSA prefix /damc/router/sg1 seq=7', 'LSA Kind: prefix (2)', 'Origin: /damc/router/sg1', 'Sequence Number: 7', 'Lifetime (s): 3600', 'Remaining Lifetime (s): 3590', 'Name: /B', 'Cost: 0', 'Signature: 91c421e4'],
   'lsa-ack': ['DAMC, LSA Ack', 'LSA Header', 'Origin: /damc/router/sg1', 'Sequence Number: 7'],
   'db-summary': ['DAMC, DB Summary', 'LSA Kind: adjacency (1)', 'Sequence Number: 3', 'Last: true'],
   'lsa-request': ['DAMC, LSA Request', 'LSA Wanted', 'Origin: /damc/router/sr1'],
@@ -42,8 +42,10 @@ describe('wire: Wireshark dissector @tshark', function () {
   let dir = '';
   let frames: string[] = [];
 
-  before(function () {
-    if (!haveTshark()) this.skip();
+  before(() => {
+    // Fails, never skips, without tshark (as the Docker suites fail without Docker): a skipped
+    // dissector check looks like a passing one.
+    assert.ok(haveTshark(), 'tshark is missing: run scripts/setup (it installs the tshark package)');
     dir = mkdtempSync(join(tmpdir(), 'damc-wire-'));
     const odd = Name.parse('/a%2Fb/%00/...');
     const payloads = [

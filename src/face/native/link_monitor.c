@@ -35,16 +35,26 @@ static void on_handle_closed(uv_handle_t *h) {
   maybe_free(m);
 }
 
-static void push_event(napi_env env, napi_value arr, uint32_t *n, struct nlmsghdr *nh) {
+/* One RTM_NEWLINK/RTM_DELLINK message; skipped (returns false) when it is too short for its
+ * ifinfomsg or carries no usable IFLA_IFNAME. Every length is checked against the message:
+ * RTA_OK bounds each attribute by what is left of it, and the name is read only within its
+ * attribute's payload (the kernel NUL-terminates it; nothing here relies on that). */
+static bool push_event(napi_env env, napi_value arr, uint32_t *n, struct nlmsghdr *nh) {
+  if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) return false;
   struct ifinfomsg *ifi = NLMSG_DATA(nh);
   const char *name = NULL;
-  int len = nh->nlmsg_len - NLMSG_LENGTH(sizeof *ifi);
-  for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
-    if (a->rta_type == IFLA_IFNAME) name = RTA_DATA(a);
-  if (!name) return;
+  size_t name_len = 0;
+  int len = (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof *ifi));
+  for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+    if (a->rta_type != IFLA_IFNAME) continue;
+    size_t payload = RTA_PAYLOAD(a);
+    name = RTA_DATA(a);
+    name_len = strnlen(name, payload < IF_NAMESIZE ? payload : IF_NAMESIZE);
+  }
+  if (!name || name_len == 0) return false;
   napi_value ev, v;
   napi_create_array_with_length(env, 4, &ev);
-  napi_create_string_utf8(env, name, strnlen(name, IF_NAMESIZE), &v);
+  napi_create_string_utf8(env, name, name_len, &v);
   napi_set_element(env, ev, 0, v);
   napi_create_uint32(env, ifi->ifi_flags, &v);
   napi_set_element(env, ev, 1, v);
@@ -53,6 +63,49 @@ static void push_event(napi_env env, napi_value arr, uint32_t *n, struct nlmsghd
   napi_get_boolean(env, nh->nlmsg_type == RTM_DELLINK, &v);
   napi_set_element(env, ev, 3, v);
   napi_set_element(env, arr, (*n)++, ev);
+  return true;
+}
+
+/* Every link event in len bytes of netlink messages; NLMSG_OK stops at a header that claims
+ * more than is left, so a truncated or lying message ends the batch instead of overrunning. */
+static uint32_t parse_messages(napi_env env, napi_value arr, uint32_t n, const char *buf, int len) {
+  for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+    if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK)
+      push_event(env, arr, &n, (struct nlmsghdr *)nh);
+  }
+  return n;
+}
+
+/* parseLinkMessages(bytes: Uint8Array) -> events: the monitor's own parser over given bytes,
+ * so tests can feed it malformed messages the kernel would never send. */
+static napi_value parse_link_messages(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool is_ta = false;
+  napi_typedarray_type t;
+  size_t blen = 0;
+  void *data = NULL;
+  napi_value ab;
+  size_t boff;
+  if (argc >= 1) NAPI_OK(env, napi_is_typedarray(env, argv[0], &is_ta));
+  if (is_ta) NAPI_OK(env, napi_get_typedarray_info(env, argv[0], &t, &blen, &data, &ab, &boff));
+  if (!is_ta || t != napi_uint8_array) {
+    napi_throw_type_error(env, "EINVAL", "parseLinkMessages: bytes must be a Uint8Array");
+    return NULL;
+  }
+  /* Aligned private copy: netlink headers are read as structs. */
+  char *copy = malloc(blen ? blen : 1);
+  if (!copy) {
+    throw_errno(env, "malloc", ENOMEM, NULL);
+    return NULL;
+  }
+  memcpy(copy, data, blen);
+  napi_value arr;
+  NAPI_OK(env, napi_create_array(env, &arr));
+  parse_messages(env, arr, 0, copy, (int)blen);
+  free(copy);
+  return arr;
 }
 
 static void on_poll(uv_poll_t *h, int status, int events) {
@@ -80,12 +133,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
       if (errno == ENOBUFS) { overflow = true; continue; }
       break;
     }
-    int len = (int)got;
-    for (struct nlmsghdr *nh = (struct nlmsghdr *)m->buf; NLMSG_OK(nh, len);
-         nh = NLMSG_NEXT(nh, len)) {
-      if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK)
-        push_event(env, arr, &n, nh);
-    }
+    n = parse_messages(env, arr, n, m->buf, (int)got);
   }
   napi_value argv[1];
   if (overflow) napi_get_null(env, &argv[0]);
@@ -182,5 +230,8 @@ napi_value link_monitor_init(napi_env env, napi_value exports) {
   NAPI_OK(env, napi_define_class(env, "LinkMonitor", NAPI_AUTO_LENGTH, construct, NULL, 1,
                                  methods, &cls));
   NAPI_OK(env, napi_set_named_property(env, exports, "LinkMonitor", cls));
+  napi_value parse;
+  NAPI_OK(env, napi_create_function(env, "parseLinkMessages", NAPI_AUTO_LENGTH, parse_link_messages, NULL, &parse));
+  NAPI_OK(env, napi_set_named_property(env, exports, "parseLinkMessages", parse));
   return exports;
 }

@@ -106,8 +106,21 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   napi_typedarray_type t;
   napi_value ab;
   size_t boff;
-  NAPI_OK(env, napi_get_typedarray_info(env, argv[0], &t, &blen, (void **)&buf, &ab, &boff));
-  NAPI_OK(env, napi_get_typedarray_info(env, argv[1], &t, &llen, (void **)&lens, &ab, &boff));
+  bool is_ta;
+  /* Lengths are element counts: a buf that is not bytes, or lens that are not 32-bit, would
+   * make the bound checks below wrong and read past the caller's memory. */
+  NAPI_OK(env, napi_is_typedarray(env, argv[0], &is_ta));
+  if (is_ta) NAPI_OK(env, napi_get_typedarray_info(env, argv[0], &t, &blen, (void **)&buf, &ab, &boff));
+  if (!is_ta || t != napi_uint8_array) {
+    napi_throw_type_error(env, "EINVAL", "sendBatch: buf must be a Uint8Array");
+    return NULL;
+  }
+  NAPI_OK(env, napi_is_typedarray(env, argv[1], &is_ta));
+  if (is_ta) NAPI_OK(env, napi_get_typedarray_info(env, argv[1], &t, &llen, (void **)&lens, &ab, &boff));
+  if (!is_ta || t != napi_uint32_array) {
+    napi_throw_type_error(env, "EINVAL", "sendBatch: lens must be a Uint32Array");
+    return NULL;
+  }
   NAPI_OK(env, napi_get_value_uint32(env, argv[2], &count));
   if (count > llen) count = llen;
   uint32_t done = 0;
@@ -155,7 +168,7 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
 }
 
 /* stats() -> Float64Array [rxFrames, rxBytes, txFrames, txBytes, rxKernelDrops, txErrors,
- *                          rxTruncated, rxOwn, rxErrors, lastTxErrno, rcvbufBytes] */
+ *                          rxTruncated, rxOwn, rxErrors, lastTxErrno, rcvbufBytes, rxNoMemory] */
 static napi_value stats(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   psock *s = unwrap(env, info, &argc, NULL, true);
@@ -166,12 +179,12 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   if (s->fd >= 0) getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &rlen);
   double v[] = {s->rx_frames, s->rx_bytes,     s->tx_frames, s->tx_bytes,  s->rx_drops,
                 s->tx_errors, s->rx_truncated, s->rx_own,    s->rx_errors, s->last_tx_errno,
-                rcvbuf};
+                rcvbuf,       s->rx_nomem};
   void *data;
   napi_value ab, arr;
   NAPI_OK(env, napi_create_arraybuffer(env, sizeof v, &data, &ab));
   memcpy(data, v, sizeof v);
-  NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, 11, ab, 0, &arr));
+  NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, sizeof v / sizeof v[0], ab, 0, &arr));
   return arr;
 }
 

@@ -33,7 +33,7 @@ typedef struct {
   struct mmsghdr smsg[TX_BATCH];
   struct iovec siov[TX_BATCH];
   double rx_frames, rx_bytes, tx_frames, tx_bytes, rx_drops, tx_errors, rx_truncated, rx_own,
-      rx_errors;
+      rx_errors, rx_nomem;
   int last_tx_errno;
 } psock;
 

@@ -7,17 +7,19 @@
 
 #include "psock.h"
 
-/* Counts a batch and opens the buffer JS will get: [u32 offset, u32 length] x count, then the
- * frames. NULL (scope already closed) when V8 could not allocate it. */
+/* Opens the buffer JS will get: [u32 offset, u32 length] x count, then the frames, and counts
+ * the batch as received only then. NULL (scope already closed) when V8 could not allocate it:
+ * those frames are dropped, and counted as that (rx_nomem), never as received. */
 static uint8_t *batch_open(psock *s, uint32_t count, size_t bytes, napi_handle_scope *scope, napi_value *ab) {
-  s->rx_frames += count;
-  s->rx_bytes += bytes;
   napi_open_handle_scope(s->env, scope);
   void *data;
   if (napi_create_arraybuffer(s->env, (size_t)count * 8 + bytes, &data, ab) != napi_ok) {
     napi_close_handle_scope(s->env, *scope);
+    s->rx_nomem += count;
     return NULL;
   }
+  s->rx_frames += count;
+  s->rx_bytes += bytes;
   return data;
 }
 

@@ -1,0 +1,183 @@
+/**
+ * Routing at scale: deploys a generated grid of N routers with N/10 pods (one SG each), and
+ * measures, in order:
+ *   deploy_s     how long `deploy` took;
+ *   converge_s   from deploy returning to every router's FIB matching the shortest paths
+ *                (FIBs read over each router's control socket through /proc/<pid>/root: no
+ *                process per router per poll, one poll round a second);
+ *   idle_flaps   adjacency changes (the routers' own log lines) during the idle window;
+ *   idle_cpu_pct_per_router  CPU of every process of every router container over that
+ *                window (from /proc on the host), per router, in % of one core;
+ *   pss_mb_max   the largest router process PSS after the idle window;
+ *   carrier_ms   `ip link set down` on a link in the middle → last FIB change anywhere;
+ *   silent_ms    every frame dropped on both ends of another link (nft), carrier up → last FIB
+ *                change anywhere (compare with dead_ms, the lab's dead interval).
+ * One JSON line per size. Docker and root; run it under the Docker lock.
+ *   scripts/bench-scale [N…] [--idle-s S]     (default 250, 300 s)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerContext, Lab } from '../src/lab/index.js';
+import { generateTopology, parseTopology, resolveTopology, topologyToYaml } from '../src/topology/index.js';
+import { configsFromYaml, exec, expectedFibs, fibsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
+
+const ctx = dockerContext();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TICKS = 100; // USER_HZ
+
+const args = process.argv.slice(2);
+let idleS = 300;
+const sizes: number[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--idle-s') idleS = Number(args[++i]);
+  else sizes.push(Number(args[i]));
+}
+if (sizes.length === 0) sizes.push(250);
+
+/** Polls all FIBs once a second until they all match; seconds waited, or NaN after limitS. */
+async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number): Promise<{ s: number; wrong: number }> {
+  const t0 = Date.now();
+  let wrong = want.size;
+  let shown = t0;
+  while (Date.now() - t0 < limitS * 1000) {
+    const got = await fibsOf(lab, [...want.keys()]);
+    wrong = [...want].filter(([n, f]) => JSON.stringify(got.get(n)) !== JSON.stringify(f)).length;
+    if (wrong === 0) return { s: (Date.now() - t0) / 1000, wrong };
+    if (Date.now() - shown >= 10_000) {
+      shown = Date.now();
+      const answering = [...got.values()].filter((f) => f !== undefined).length;
+      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+    }
+    await sleep(1_000);
+  }
+  return { s: NaN, wrong };
+}
+
+/** utime+stime of every process, by PID namespace (a container's processes share one). */
+function cpuByPidns(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const ns = readlinkSync(`/proc/${p}/ns/pid`);
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(ns, (out.get(ns) ?? 0) + Number(rest[11]) + Number(rest[12]));
+    } catch { /* exited meanwhile */ }
+  }
+  return out;
+}
+
+/** The router program's PSS in MB: the node process in the container's PID namespace. */
+function routerPssMb(pidns: string): number {
+  let best = 0;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readlinkSync(`/proc/${p}/ns/pid`) !== pidns) continue;
+      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('main.js')) continue;
+      const kb = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      best = Math.max(best, kb / 1024);
+    } catch { /* exited meanwhile */ }
+  }
+  return best;
+}
+
+function adjacencyChanges(lab: Lab, nodes: string[], sinceMs: number, untilMs: number): number {
+  let n = 0;
+  for (const node of nodes) {
+    const text = execFileSync('docker', ['logs', '--since', String(Math.floor(sinceMs / 1000)), `damc-${lab.name}-${node}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    for (const line of text.split('\n')) {
+      if (!line.includes('"event":"adjacency"')) continue;
+      const t = Date.parse((JSON.parse(line) as { time: string }).time);
+      if (t >= sinceMs && t <= untilMs) n++;
+    }
+  }
+  return n;
+}
+
+function faultAt(pid: number, script: string): number {
+  return Number(execFileSync('nsenter', ['-t', String(pid), '-n', 'sh', '-c', `date +%s%3N; ${script}`], { encoding: 'utf8' }).split('\n')[0]);
+}
+
+/** The first SR-SR link of router `node` (its `k`-th interface toward another SR). */
+function srLink(cfgs: ReturnType<typeof configsFromYaml>, node: string): [string, string, string, string] {
+  const i = cfgs.get(node)!.interfaces.find((x) => x.peerKind === 'damc-sr')!;
+  return [node, i.name, i.peerNode, i.peerIface];
+}
+
+async function measure(n: number, dir: string): Promise<Record<string, number>> {
+  const pods = Math.max(1, Math.floor(n / 10));
+  const file = join(dir, `grid${n}.yaml`);
+  const raw = generateTopology({ shape: 'grid', nodes: n, pods, name: `bench-scale-${n}-${process.pid}` });
+  writeFileSync(file, topologyToYaml(raw));
+  const timers = resolveTopology(parseTopology(topologyToYaml(raw), file)).timers;
+  const cfgs = configsFromYaml(file);
+  const all = routers(cfgs);
+  const lab = Lab.fromFile(file, ctx);
+  try {
+    const t0 = Date.now();
+    await lab.deploy();
+    const deployS = (Date.now() - t0) / 1000;
+    console.log(`grid ${n} (+${pods} pods, ${all.length} routers): deployed in ${deployS.toFixed(1)} s; timers ${JSON.stringify(timers)}`);
+    const want = expectedFibs(cfgs);
+    const c = await converge(lab, want, 300);
+    console.log(`  converged ${c.s} s after deploy returned${c.wrong ? ` (${c.wrong} routers still wrong)` : ''}`);
+
+    const pidns = new Map<string, string>();
+    for (const r of all) pidns.set(r, readlinkSync(`/proc/${await pidOf(lab, r)}/ns/pid`));
+    const idle0 = Date.now();
+    const cpu0 = cpuByPidns();
+    await sleep(idleS * 1000);
+    const cpu1 = cpuByPidns();
+    const idle1 = Date.now();
+    let ticks = 0;
+    for (const ns of pidns.values()) ticks += (cpu1.get(ns) ?? 0) - (cpu0.get(ns) ?? 0);
+    const cpuPct = (ticks / TICKS) / ((idle1 - idle0) / 1000) / all.length * 100;
+    const flaps = adjacencyChanges(lab, all, idle0, idle1);
+    const pss = Math.max(...[...pidns.values()].map(routerPssMb));
+    console.log(`  idle ${idleS} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router PSS ${pss.toFixed(1)} MB`);
+
+    // Carrier loss on a link in the middle of the grid.
+    const mid = `sr${Math.ceil(n / 2)}`;
+    const [a, ia, b, ib] = srLink(cfgs, mid);
+    const pa = await pidOf(lab, a), pb = await pidOf(lab, b);
+    let t = faultAt(pa, `ip link set ${ia} down`);
+    const downWant = expectedFibs(cfgs, new Set([`${a}:${ia}`]));
+    await sleep(3_000);
+    const c1 = await converge(lab, downWant, 60);
+    const carrier = await lastFibChange(lab, all, t);
+    console.log(`  carrier down ${a}:${ia}: last FIB change ${carrier} ms after (FIBs right: ${c1.wrong === 0})`);
+    await exec('nsenter', ['-t', String(pa), '-n', 'ip', 'link', 'set', ia, 'up']);
+    await converge(lab, want, 60);
+    await sleep(3_000);
+
+    // Silent failure on another link: both ends drop everything, carrier stays up.
+    const [s, is, p, ip] = srLink(cfgs, `sr${Math.ceil(n / 2) + 1}`);
+    const ps = await pidOf(lab, s), pp = await pidOf(lab, p);
+    const rules = (i: string) => `nft add table netdev damc_bench; nft add chain netdev damc_bench in '{ type filter hook ingress device ${i} priority 0; policy drop; }'`;
+    t = faultAt(ps, `${rules(is)}; nsenter -t ${pp} -n sh -c "${rules(ip).replace(/"/g, '\\"')}"`);
+    await sleep(timers.deadIntervalMs + 3_000);
+    const c2 = await converge(lab, expectedFibs(cfgs, new Set([`${s}:${is}`])), 60);
+    const silent = await lastFibChange(lab, all, t);
+    console.log(`  silent failure ${s}:${is} <-> ${p}:${ip}: last FIB change ${silent} ms after (dead interval ${timers.deadIntervalMs} ms; FIBs right: ${c2.wrong === 0})`);
+    for (const q of [ps, pp]) await exec('nsenter', ['-t', String(q), '-n', 'nft', 'delete', 'table', 'netdev', 'damc_bench']);
+    void ib; void b; void pb;
+    return {
+      routers: all.length, deploy_s: Number(deployS.toFixed(1)), converge_s: c.s, idle_s: idleS, idle_flaps: flaps,
+      idle_cpu_pct_per_router: Number(cpuPct.toFixed(3)), pss_mb_max: Number(pss.toFixed(1)),
+      carrier_ms: carrier, silent_ms: silent, dead_ms: timers.deadIntervalMs, hello_ms: timers.helloIntervalMs,
+    };
+  } finally {
+    await lab.destroy().catch(() => undefined);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'damc-bench-scale-'));
+try {
+  for (const n of sizes) console.log(JSON.stringify(await measure(n, dir)));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

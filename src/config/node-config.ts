@@ -1,0 +1,117 @@
+/**
+ * What the lab gives every node program at deploy: one JSON file, mounted read-only at
+ * /etc/damc/node.json inside the container. The topology (src/topology) builds it, the lab
+ * (src/lab) writes it, the node programs (src/node) read it, through `parseNodeConfig`, which
+ * checks it against the schema below, so a bad file is a clear error at start, not a crash
+ * later. This folder sits below both sides, so neither imports the other.
+ */
+import { z } from 'zod';
+import { LabError } from '../util/errors.js';
+
+export const NODE_KINDS = ['damc-sg', 'damc-sr', 'damc-spa', 'damc-scsc', 'damc-pod', 'linux'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+const positiveInt = z.number().int().positive();
+
+export const nodeTimersSchema = z.object({
+  helloIntervalMs: positiveInt,
+  /** Silence after which a neighbor is declared dead; more than the hello interval. */
+  deadIntervalMs: positiveInt,
+  lsaLifetimeS: positiveInt,
+  /** Less than the lifetime: the origin re-floods before the others forget. */
+  lsaRefreshS: positiveInt,
+}).refine((t) => t.deadIntervalMs > t.helloIntervalMs, { message: 'deadIntervalMs must be more than helloIntervalMs', path: ['deadIntervalMs'] })
+  .refine((t) => t.lsaRefreshS < t.lsaLifetimeS, { message: 'lsaRefreshS must be less than lsaLifetimeS', path: ['lsaRefreshS'] });
+
+export const nodeInterfaceSchema = z.object({
+  /** Interface name inside this node (eth1…). */
+  name: z.string().min(1),
+  peerNode: z.string(),
+  peerIface: z.string(),
+  peerKind: z.enum(NODE_KINDS),
+  /** Cost of this direction of the link (topology `cost:`, default 1). */
+  cost: positiveInt,
+  mtu: positiveInt,
+  /** IPv4 address in CIDR form ("10.200.0.1/30"); only the two ends of a pod–SG link have one. */
+  ipv4: z.string().optional(),
+});
+
+// ---- service plane, data side: what a pod serves, and what an SG knows of its pod ----
+export const podServiceSchema = z.object({
+  /** "B/4". */
+  instance: z.string().min(1),
+  app: z.enum(['echo', 'kv', 'cmd']),
+  port: positiveInt,
+  health: z.string(),
+  delayMs: z.number().nonnegative(),
+  errorRate: z.number().min(0).max(1),
+});
+
+export const gatewayPodSchema = z.object({
+  node: z.string(),
+  /** The pod's IPv4 address on the pod link (no prefix length). */
+  address: z.string(),
+  /** The SG's own address on that link, where its HTTP proxy listens. */
+  gatewayAddress: z.string(),
+  instances: z.array(z.object({ instance: z.string(), port: positiveInt, health: z.string() })),
+});
+
+export const nodeConfigSchema = z.object({
+  lab: z.string(),
+  node: z.string(),
+  kind: z.enum(NODE_KINDS),
+  /** This node's routable name, /damc/router/<node> for SG and SR. */
+  routerName: z.string().startsWith('/'),
+  interfaces: z.array(nodeInterfaceSchema),
+  /** A pod's default gateway: its SG's address on their link ("10.200.0.1"). Absent on other nodes. */
+  gateway: z.string().optional(),
+  /** Service prefixes this node originates (an SG: its pods' services, e.g. /A/1, /A). */
+  prefixes: z.array(z.string().startsWith('/')),
+  /** This node's Ed25519 private key, PKCS#8 PEM. */
+  privateKeyPem: z.string(),
+  /** Trust anchors: router name -> raw 32-byte Ed25519 public key, base64. Every SG/SR of the lab. */
+  trust: z.record(z.string(), z.string()),
+  /** Router name -> topology node name, so tools can show `sr1` rather than /damc/router/sr1. */
+  routerNodes: z.record(z.string(), z.string()),
+  timers: nodeTimersSchema,
+  /** Free-form per-node environment from the topology (`env:`). */
+  env: z.record(z.string(), z.string()),
+  /** A pod: its instances, each on its own port (built-in apps are started by the pod program). */
+  podServices: z.array(podServiceSchema).optional(),
+  /** A pod: the user's own program (topology `cmd:`), started as a child of the pod program. */
+  podCmd: z.array(z.string()).optional(),
+  /** An SG: the pods behind it (their address on the pod link and their instances' ports). */
+  gatewayPods: z.array(gatewayPodSchema).optional(),
+});
+
+export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+export type NodeTimers = z.infer<typeof nodeTimersSchema>;
+export type PodServiceConfig = z.infer<typeof podServiceSchema>;
+export type GatewayPodConfig = z.infer<typeof gatewayPodSchema>;
+
+export const NODE_CONFIG_PATH = '/etc/damc/node.json';
+/** Survives container restarts (it is in the container's own filesystem): sequence numbers. */
+export const NODE_STATE_DIR = '/var/lib/damc';
+/** The control socket the in-node tool talks to. */
+export const CONTROL_SOCKET = '/run/damc/control.sock';
+/** The SG's HTTP proxy port on its pod-link address (pods get HTTP_PROXY=http://<gateway>:3128). */
+export const PROXY_PORT = 3128;
+
+/** Parses and checks a node config file's text; `where` names it in the error. */
+export function parseNodeConfig(text: string, where: string): NodeConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new LabError('NODE_CONFIG_INVALID', `${where} is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+      'the lab writes this file at deploy: redeploy the lab (lab deploy) rather than editing it');
+  }
+  const r = nodeConfigSchema.safeParse(json);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top)'}: ${i.message}`).join('; ');
+    throw new LabError('NODE_CONFIG_INVALID', `${where} does not describe a node: ${problems}`,
+      'the lab writes this file at deploy: redeploy the lab (lab deploy) rather than editing it');
+  }
+  return r.data;
+}
