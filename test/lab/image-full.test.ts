@@ -62,8 +62,8 @@ describe('full node image: runtime + built project, runs without the repository 
     const probe = `const fs = require('fs'); const p = (f) => fs.existsSync('/opt/damc/' + f);
       console.log(JSON.stringify({
         have: ['package.json', 'dist/src/node/main.js', 'dist/src/node/ctl.js', 'src/face/native/build/Release/damc_face.node',
-               'node_modules/dockerode', 'node_modules/pino', 'node_modules/raw-socket/build/Release/raw.node'].filter((f) => !p(f)),
-        dev: ['typescript', 'mocha', 'fast-check', 'node-gyp', 'cap', '@types/dockerode'].filter((m) => p('node_modules/' + m)),
+               'node_modules/dockerode', 'node_modules/pino', 'node_modules/zod', 'node_modules/cytoscape/dist/cytoscape.min.js'].filter((f) => !p(f)),
+        dev: ['typescript', 'mocha', 'fast-check', 'node-gyp', 'cap', 'raw-socket', 'playwright-core', '@types/dockerode'].filter((m) => p('node_modules/' + m)),
         tests: p('dist/test') }));`;
     const r = docker('run', '--rm', '--network', 'none', '--name', `${prefix}-probe`, tag, 'node', '-e', probe);
     assert.equal(r.code, 0, r.out);
