@@ -81,7 +81,7 @@ class RelayWatcher implements LinkWatcher {
   }
 }
 
-async function waitForInterfaces(names: string[], log: Logger): Promise<void> {
+export async function waitForInterfaces(names: string[], log: Logger): Promise<void> {
   const start = Date.now();
   let lastLog = start;
   for (;;) {
