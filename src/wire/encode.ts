@@ -13,6 +13,7 @@ import type {
   Message,
   NackReason,
   PrefixAnnouncement,
+  PrefixEntry,
   WeightedName,
 } from './messages.js';
 import type { Name } from './name.js';
@@ -111,14 +112,7 @@ export function encodeLsaBody(e: TlvEncoder, lsa: UnsignedLsa): void {
       e.close(T.AdjacencyEntry, n);
     }
   } else {
-    for (let i = lsa.prefixes.length - 1; i >= 0; i--) {
-      const p = lsa.prefixes[i]!;
-      const n = e.size;
-      if (p.grant) grant(e, p.grant);
-      e.nniTlv(T.Cost, p.cost, 'cost');
-      encodeName(e, T.Name, p.prefix);
-      e.close(T.PrefixEntry, n);
-    }
+    for (let i = lsa.prefixes.length - 1; i >= 0; i--) prefixEntry(e, lsa.prefixes[i]!);
   }
   part(e, lsa.part);
   e.nniTlv(T.Lifetime, lsa.lifetimeS, 'LSA lifetime');
@@ -158,6 +152,19 @@ export function encodePolicyBody(e: TlvEncoder, p: UnsignedPolicy): void {
   e.nniTlv(T.Version, p.version, 'policy version');
   encodeName(e, T.Origin, p.origin);
   e.close(T.PolicyBody, m);
+}
+
+function prefixEntry(e: TlvEncoder, p: PrefixEntry): void {
+  const n = e.size;
+  if (p.grant) grant(e, p.grant);
+  e.nniTlv(T.Cost, p.cost, 'cost');
+  encodeName(e, T.Name, p.prefix);
+  e.close(T.PrefixEntry, n);
+}
+
+/** Encoded size of one prefix entry (what an origin adds up to split its prefix LSA into parts that fit a frame). */
+export function prefixEntrySize(p: PrefixEntry): number {
+  return withEncoder((e) => prefixEntry(e, p)).length;
 }
 
 export function encodeGrantBody(e: TlvEncoder, g: UnsignedGrant): void {
