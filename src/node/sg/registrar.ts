@@ -63,7 +63,8 @@ export class Registrar {
   private readonly backoff: Backoff;
   private readonly podKeys = new Map<string, KeyObject>();
   private readonly spaKeys = new Map<string, KeyObject>();
-  private readonly podOfFace = new Map<Face, string>();
+  private readonly podFaces: Map<string, Face>;
+  private spaFace: Face | undefined;
   private readonly rejections: RejectionView[] = [];
   private retryAt = 0;
   private spaAnswering = false;
@@ -76,7 +77,24 @@ export class Registrar {
     this.backoff = new Backoff({ random: o.random ?? Math.random });
     for (const [pod, k] of Object.entries(o.podKeys)) this.podKeys.set(pod, publicKeyFromRaw(new Uint8Array(Buffer.from(k, 'base64'))));
     for (const [spa, k] of Object.entries(o.spaKeys)) this.spaKeys.set(spa, publicKeyFromRaw(new Uint8Array(Buffer.from(k, 'base64'))));
-    for (const [pod, f] of o.podFaces) this.podOfFace.set(f, pod);
+    this.podFaces = new Map(o.podFaces);
+    this.spaFace = o.spaFace;
+  }
+
+  /** A link was deleted and made again (its peer's container restarted): use the new face. */
+  replaceFace(face: Face): boolean {
+    if (this.spaFace?.ifname === face.ifname) {
+      this.spaFace = face;
+      if (this.running) face.onReceive((b) => this.onSpaFrame(b));
+      return true;
+    }
+    for (const [pod, f] of this.podFaces) {
+      if (f.ifname !== face.ifname) continue;
+      this.podFaces.set(pod, face);
+      if (this.running) face.onReceive((b) => this.onPodFrame(pod, b));
+      return true;
+    }
+    return false;
   }
 
   private get now(): number {
@@ -89,15 +107,15 @@ export class Registrar {
 
   start(): void {
     this.running = true;
-    for (const [pod, f] of this.o.podFaces) f.onReceive((b) => this.onPodFrame(pod, b));
-    this.o.spaFace?.onReceive((b) => this.onSpaFrame(b));
+    for (const [pod, f] of this.podFaces) f.onReceive((b) => this.onPodFrame(pod, b));
+    this.spaFace?.onReceive((b) => this.onSpaFrame(b));
   }
 
   stop(): void {
     this.running = false;
     this.timer?.cancel();
-    for (const f of this.o.podFaces.values()) f.onReceive(() => {});
-    this.o.spaFace?.onReceive(() => {});
+    for (const f of this.podFaces.values()) f.onReceive(() => {});
+    this.spaFace?.onReceive(() => {});
   }
 
   // ---------- class 1: pods ----------
@@ -136,7 +154,7 @@ export class Registrar {
   }
 
   private notify(pod: string, r: { accepted: boolean; reason?: AuthResponse['reason']; reasonText?: string; prefixes: readonly Name[] }): void {
-    const face = this.o.podFaces.get(pod);
+    const face = this.podFaces.get(pod);
     if (!face) return;
     this.counters.resultTx++;
     face.send(encode({
@@ -188,7 +206,7 @@ export class Registrar {
   }
 
   private ask(a: PrefixAnnouncement, pod: string): void {
-    const face = this.o.spaFace;
+    const face = this.spaFace;
     if (!face) return;
     const requestId = randomBytes(8).readBigUInt64BE();
     this.inFlight.set(requestId, { announcement: a, pod, sentAt: this.now, open: new Set(a.prefixes.map((p) => p.key)) });
