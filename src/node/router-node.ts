@@ -82,6 +82,8 @@ export class RouterNode {
       name, scheduler: deps.scheduler, faces: deps.faces, costs, watcher: deps.watcher,
       // An SG originates only what its SPA granted (the registrar sets it); every router checks grants.
       prefixes: [], timers: routerTimers(cfg.timers),
+      // A prefix LSA part fills a frame of the smallest fabric MTU (an SG with thousands of prefixes floods parts).
+      ...(fabricInterfaces(cfg).length ? { maxLsaBytes: Math.min(...fabricInterfaces(cfg).map((i) => i.mtu || 1500)) } : {}),
       prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),

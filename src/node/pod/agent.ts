@@ -33,7 +33,7 @@ export interface AgentDeps {
 export interface AgentPrefixView { prefix: string; status: 'announced' | 'accepted' | 'rejected'; reason?: string; reasonText?: string }
 
 /** Room in a frame for the announcement's fixed part: pod name, key, timestamp, signature, headers. */
-const ANNOUNCEMENT_OVERHEAD = 200;
+const ANNOUNCEMENT_OVERHEAD = 300; // and the SG's auth-request wraps it: keep that within a frame too
 
 export class PodAgent {
   readonly counters = { announceTx: 0, refreshTx: 0, withdrawTx: 0, acceptedRx: 0, rejectedRx: 0, otherIgnored: 0, decodeErrors: 0 };
@@ -73,9 +73,15 @@ export class PodAgent {
 
   /** An instance started: announced at once. */
   instanceUp(instance: string): void {
-    if (this.up.has(instance)) return;
-    this.up.add(instance);
-    this.deps.log.info({ event: 'instance-up', instance }, `instance ${instance} up; announcing`);
+    this.instancesUp([instance]);
+  }
+
+  /** Several instances started: one announcement for all of them. */
+  instancesUp(instances: readonly string[]): void {
+    const fresh = instances.filter((i) => !this.up.has(i));
+    if (fresh.length === 0) return;
+    for (const i of fresh) this.up.add(i);
+    this.deps.log.info({ event: 'instance-up', instances: fresh.slice(0, 20), count: fresh.length }, `${fresh.length} instance(s) up (${fresh[0]}${fresh.length > 1 ? ', …' : ''}); announcing`);
     this.send('announce', this.prefixes());
   }
 
@@ -143,10 +149,10 @@ export class PodAgent {
         return this.view();
       case 'instance-start':
       case 'instance-stop': {
-        const i = String(req.instance ?? '');
-        if (!/^[^/]+\/[^/]+$/.test(i)) throw new Error(`instance "${i}" is not of the form X/n (e.g. B/4)`);
-        if (req.cmd === 'instance-start') this.instanceUp(i);
-        else this.instanceDown(i);
+        const list = Array.isArray(req.instances) ? req.instances.map(String) : [String(req.instance ?? '')];
+        for (const i of list) if (!/^[^/]+\/[^/]+$/.test(i)) throw new Error(`instance "${i}" is not of the form X/n (e.g. B/4)`);
+        if (req.cmd === 'instance-start') this.instancesUp(list);
+        else for (const i of list) this.instanceDown(i);
         return this.view();
       }
       default:
