@@ -4,7 +4,7 @@
  * the caller passes the time.
  */
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromRaw, signGrant, verifyGrant, type Grant, type PrefixEntry } from '../wire/index.js';
+import { grantBody, publicKeyFromRaw, signGrant, verifyGrant, type Grant, type PrefixEntry } from '../wire/index.js';
 import type { Name } from '../wire/name.js';
 
 export function issueGrant(prefix: Name, gateway: Name, authority: Name, expires: number, key: KeyObject): Grant {
@@ -16,7 +16,7 @@ export type GrantVerdict = 'ok' | 'no-grant' | 'wrong-prefix' | 'wrong-gateway' 
 /** The SPA public keys a router trusts: SPA name -> raw 32-byte key (base64 or bytes). */
 export class GrantChecker {
   private readonly keys = new Map<string, KeyObject>();
-  /** Verified grants by signature (hex): a refresh floods the same grants again, verify each once. */
+  /** Verified grants by signed bytes and signature: a refresh floods the same grants again, verify each once. */
   private readonly verified = new Map<string, number>();
 
   constructor(spaKeys: Readonly<Record<string, string | Uint8Array>>) {
@@ -38,7 +38,8 @@ export class GrantChecker {
     if (g.expires <= now) return 'expired';
     const key = this.keys.get(g.authority.key);
     if (!key) return 'unknown-authority';
-    const sig = Buffer.from(g.signature).toString('hex');
+    // Keyed by everything the signature covers, so no field can be swapped under a cached signature.
+    const sig = Buffer.from(g.signature).toString('base64') + Buffer.from(grantBody(g)).toString('base64');
     const known = this.verified.get(sig);
     if (known === g.expires) return 'ok';
     if (!verifyGrant(g, key)) return 'bad-signature';
