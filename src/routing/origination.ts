@@ -124,6 +124,8 @@ export class Origination {
   /** A copy of our own LSA arrived (already verified and acked to its sender); `alive`: lifetime left. */
   ownCopy(lsa: Lsa, alive: boolean): OwnCopyAnswer {
     const cur = this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.lsa;
+    // A part we do not originate now (a past life's, or forged with our key): flush it next time.
+    if (lsa.part && lsa.lifetimeS > 0 && lsa.part >= this.partsOut) this.staleParts.add(lsa.part);
     if (lsa.seq > this.seq.current) {
       this.c.counters.lsaOwnNewerSeen++;
       this.seq.jumpAbove(lsa.seq);
@@ -133,10 +135,7 @@ export class Origination {
     if (cur && lsa.seq < cur.seq) return { resend: cur };
     if (!cur && alive) {
       // We withdrew it (or need fewer parts now); a stale copy still circulates.
-      if (lsa.part) {
-        this.staleParts.add(lsa.part);
-        this.originate(lsa.kind, this.prefixes.length === 0);
-      } else this.originate(lsa.kind, lsa.kind === 'adjacency' || this.prefixes.length === 0);
+      this.originate(lsa.kind, lsa.kind === 'adjacency' || this.prefixes.length === 0);
       return 'reoriginated';
     }
     return 'current';

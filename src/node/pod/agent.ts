@@ -102,11 +102,15 @@ export class PodAgent {
     return [...out.values()].sort((a, b) => a.compare(b));
   }
 
-  private arm(): void {
-    this.timer = this.deps.scheduler.after(this.refreshMs, () => {
+  /**
+   * Refreshes every refresh interval; the first few come sooner (250 ms, doubling), so that an
+   * announcement sent before the SG's program was listening is not a whole interval late.
+   */
+  private arm(delayMs = Math.min(250, this.refreshMs)): void {
+    this.timer = this.deps.scheduler.after(delayMs, () => {
       if (!this.running) return;
       this.send('refresh', this.prefixes());
-      this.arm();
+      this.arm(Math.min(delayMs * 2, this.refreshMs));
     });
   }
 
