@@ -114,7 +114,7 @@ export class SpaNode {
   handle(req: ControlRequest): unknown {
     if (req.cmd === 'grants') return this.view();
     if (req.cmd === 'counters') return { spa: { ...this.counters }, interfaces: Object.fromEntries(this.deps.faces.map((f) => [f.ifname, f.counters()])) };
-    throw new Error(`unknown command "${req.cmd}"; commands: grants, counters`);
+    throw new Error(`unknown command "${req.cmd}" (this is an SPA: it routes nothing); commands: grants, counters`);
   }
 
   view(): { spa: string; grants: GrantView[]; rejections: SpaRejectionView[]; counters: SpaCounters } {
