@@ -87,6 +87,15 @@ describe('service signaling @docker service-line', function () {
     console.log(`      /X/1 in every FIB ${ms} ms after the SPA restarted`);
   });
 
+  it('a pod killed: its SG withdraws its prefixes on its own after the hold time', async () => {
+    await exec('docker', ['kill', `damc-${lab.name}-pod1`]);
+    const t0 = Date.now();
+    await waitFor('/A/1 withdrawn', () => inNone('/A/1'), 15_000);
+    const ms = Date.now() - t0;
+    console.log(`      pod1's prefixes gone from every FIB ${ms} ms after docker kill (hold 7 s)`);
+    assert.ok(ms >= 4_000, `not before the hold time (${ms} ms)`);
+  });
+
   it('an SG with 5,000 instance prefixes: every router\'s FIB holds them', async () => {
     const instances = Array.from({ length: 5000 }, (_, i) => `Y/${i + 1}`);
     const r = await run(lab, 'pod2', ['node', '/opt/damc/dist/src/node/ctl.js', '--socket', '/run/damc/agent.sock', 'instance', 'start', ...instances]);

@@ -107,6 +107,7 @@ export class Registrar {
 
   start(): void {
     this.running = true;
+    if (!this.spaFace) this.o.log.warn({ event: 'no-spa' }, 'this SG has no link to an SPA: it will advertise none of its pods\' prefixes (link a damc-spa to it)');
     for (const [pod, f] of this.podFaces) f.onReceive((b) => this.onPodFrame(pod, b));
     this.spaFace?.onReceive((b) => this.onSpaFrame(b));
   }
