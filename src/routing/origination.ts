@@ -3,7 +3,7 @@
  * originated through a backoff, refreshed well inside their lifetime, flushed at shutdown, and
  * defended against stale copies of themselves from a past life.
  */
-import { prefixEntrySize, type Lsa, type LsaKind, type Name, type PrefixEntry } from '../wire/index.js';
+import { bytesEqual, prefixEntrySize, type Lsa, type LsaKind, type Name, type PrefixEntry } from '../wire/index.js';
 import type { RouterContext } from './context.js';
 import type { OwnCopyAnswer } from './flooding.js';
 import { SequenceSource, type SeqStore } from './seq.js';
@@ -66,6 +66,12 @@ export class Origination {
   private partsOut = 0;
   /** Parts seen circulating that we no longer originate (a past life's): flushed next time. */
   private readonly staleParts = new Set<number>();
+  /**
+   * The next prefix origination re-signs every part (refresh, or a copy of ours ahead of us);
+   * otherwise only the parts whose entries changed go out: one new instance among 5,000 prefixes
+   * floods one or two parts, not all of them.
+   */
+  private allParts = true;
   private nextRefreshAt = Infinity;
   /** Originations wait until then after start (timers.lsaStartupHoldMs). */
   private holdUntil = -Infinity;
@@ -110,6 +116,7 @@ export class Origination {
   tick(now: number): void {
     if (now >= this.nextRefreshAt) {
       this.originate('adjacency');
+      this.allParts = true;
       if (this.prefixes.length > 0) this.originate('prefix');
     }
     this.originateDue(now);
@@ -129,6 +136,7 @@ export class Origination {
     if (lsa.seq > this.seq.current) {
       this.c.counters.lsaOwnNewerSeen++;
       this.seq.jumpAbove(lsa.seq);
+      if (lsa.kind === 'prefix') this.allParts = true;
       this.originate(lsa.kind, lsa.kind === 'prefix' && this.prefixes.length === 0);
       return 'reoriginated';
     }
@@ -178,7 +186,10 @@ export class Origination {
     for (let p = parts.length; p < Math.max(this.partsOut, flush ? 1 : 0); p++) toFlush.add(p);
     let last: Lsa | undefined;
     const lifetimeS = this.c.timers.lsaLifetimeS;
+    const all = this.allParts;
+    this.allParts = false;
     parts.forEach((entries, part) => {
+      if (!all && this.unchanged(part, entries)) return;
       last = this.sign({ kind: 'prefix', origin: this.c.name, seq: this.seq.next(), lifetimeS, prefixes: entries, ...(part ? { part } : {}) });
     });
     for (const part of [...toFlush].sort((x, y) => x - y)) {
@@ -189,6 +200,18 @@ export class Origination {
     this.hasPrefixLsa = parts.length > 0;
     if (last) this.c.event({ type: 'originate', kind: 'prefix', seq: last.seq, lifetimeS: last.lifetimeS });
     this.d.changed(now);
+  }
+
+  /** Whether our current copy of a part holds exactly these entries (grants compared by signature). */
+  private unchanged(part: number, entries: readonly PrefixEntry[]): boolean {
+    const cur = this.c.lsdb.get('prefix', this.c.name, part)?.lsa;
+    if (!cur || cur.kind !== 'prefix' || cur.lifetimeS === 0 || cur.prefixes.length !== entries.length) return false;
+    return cur.prefixes.every((e, i) => {
+      const n = entries[i]!;
+      if (!e.prefix.equals(n.prefix) || e.cost !== n.cost) return false;
+      if (!e.grant || !n.grant) return e.grant === n.grant;
+      return e.grant.expires === n.grant.expires && bytesEqual(e.grant.signature, n.grant.signature);
+    });
   }
 
   /** Signs, installs as our own and floods one LSA. */

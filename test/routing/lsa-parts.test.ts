@@ -36,6 +36,14 @@ describe('routing: split prefix LSAs (parts)', function () {
     const sent = net.links[0]!.link.a.counters();
     assert.equal(sent.txErrors, 0, 'no frame was too big for the link');
 
+    // One more prefix at the end: only the last part changes, only it is flooded anew.
+    const before = net.host('a').core.counters.lsaOriginated;
+    const more = [...many(5000), '/T/1'];
+    net.nodes.get('a')!.prefixes = more;
+    net.host('a').core.setPrefixes(more.map((p) => Name.parse(p)));
+    assert.ok(net.converge(30_000) >= 0, net.diff().slice(0, 500));
+    assert.equal(net.host('a').core.counters.lsaOriginated - before, 1, 'one part re-originated');
+
     net.nodes.get('a')!.prefixes = ['/S0/1'];
     net.host('a').core.setPrefixes([Name.parse('/S0/1')]);
     assert.ok(net.converge(30_000) >= 0, net.diff().slice(0, 500));
