@@ -4,7 +4,12 @@
  * router checks grants (class 2). What a user checks: which prefixes are in which FIB.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { signLsa, encode, Name, type Lsa } from '../../src/wire/index.js';
 import { issueGrant } from '../../src/service/index.js';
 import { expectedFibs } from '../node/expect-fib.js';
@@ -13,13 +18,20 @@ import { LabNet } from './lab-net.js';
 const has = (net: LabNet, node: string, p: string) => net.fibPrefixes(node).includes(p);
 const routersOf = (net: LabNet) => [...net.routers.keys()];
 
+const run = promisify(execFile);
+
 describe('service plane in-process: figure2 (pods, SPAs, SGs, SRs over memory links)', function () {
   this.timeout(60_000);
   let net: LabNet;
+  const dir = mkdtempSync(join(tmpdir(), 'damc-svc-test-'));
+  const sock = (n: string) => join(dir, `${n}.sock`);
   before(async () => {
-    net = await new LabNet('topologies/figure2.yaml').start();
+    net = await new LabNet('topologies/figure2.yaml', { sockets: { sg1: sock('sg1'), spa1: sock('spa1'), sr2: sock('sr2') } }).start();
   });
-  after(() => net.stop());
+  after(() => {
+    net.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('every router ends with the FIB the YAML implies, each pod prefix carried with its SPA grant', () => {
     const fibs = () => new Map([...net.routers].map(([k, n]) => [k, n.views.fib()]));
@@ -35,6 +47,20 @@ describe('service plane in-process: figure2 (pods, SPAs, SGs, SRs over memory li
     assert.deepEqual(net.spas.get('spa1')!.view().grants.map((g) => g.prefix), ['/A', '/A/1', '/B', '/B/1']);
     assert.ok(net.pods.get('pod1')!.view().prefixes.every((p) => p.status === 'accepted'));
     for (const r of net.routers.values()) assert.equal(r.grantCounters['prefix-no-grant'], 0);
+  });
+
+  it('the ctl shows an SG\'s and an SPA\'s grants, and grant checks among a router\'s counters', async () => {
+    const ctl = (n: string, ...args: string[]) => run(process.execPath, ['dist/src/node/ctl.js', '--socket', sock(n), ...args]);
+    const sg = (await ctl('sg1', 'grants')).stdout;
+    assert.match(sg, /^PREFIX\s+PODS\s+STATUS\s+GRANT EXPIRES IN/);
+    assert.match(sg, /^\/B\/1\s+pod1\s+granted\s+\d+ s/m);
+    assert.match(sg, /SPA answering/);
+    const spa = JSON.parse((await ctl('spa1', 'grants', '--json')).stdout) as { grants: { prefix: string; gateway: string }[] };
+    assert.deepEqual(spa.grants.map((g) => `${g.prefix}@${g.gateway}`), ['/A', '/A/1', '/B', '/B/1'].map((p) => `${p}@/damc/router/sg1`));
+    const counters = (await ctl('sr2', 'counters')).stdout;
+    const granted = Number(/^grants\.prefixGranted\s+(\d+)$/m.exec(counters)?.[1]);
+    assert.ok(granted >= 16, `sr2 checked every SG's 4 prefixes (each version of an LSA counts): ${granted}`);
+    assert.match(counters, /^grants\.prefix-no-grant\s+0$/m);
   });
 });
 
