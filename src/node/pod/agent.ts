@@ -117,7 +117,7 @@ export class PodAgent {
   private send(action: AnnouncementAction, prefixes: readonly Name[]): void {
     if (!this.running || prefixes.length === 0) return;
     const budget = this.deps.face.mtu - ANNOUNCEMENT_OVERHEAD;
-    const now = this.deps.scheduler.now();
+    const now = Math.round(this.deps.scheduler.now()); // the wire carries whole milliseconds
     for (const run of chunkBySize(prefixes, (p) => p.components.reduce((s, c) => s + c.length + 4, 4), budget)) {
       const a = signAnnouncement({ type: 'prefix-announcement', action, pod: this.pod, prefixes: run, publicKey: rawPublicKey(this.key), timestamp: now }, this.key);
       this.deps.face.send(encode(a));

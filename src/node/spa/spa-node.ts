@@ -89,7 +89,7 @@ export class SpaNode {
     }
     const d = this.policy.decide(req.announcement, now);
     if (d.accepted.length > 0) {
-      const expires = now + this.timers.grantLifetimeS * 1000;
+      const expires = Math.round(now + this.timers.grantLifetimeS * 1000);
       const grants = d.accepted.map((p) => issueGrant(p, req.gateway, this.name, expires, this.key));
       for (const g of grants) this.grants.set(`${req.gateway.key} ${g.prefix.key}`, { prefix: g.prefix.toString(), gateway: req.gateway.toString(), pod, expires });
       this.counters.granted += grants.length;
