@@ -69,7 +69,7 @@ describe('service signaling @docker service-line', function () {
     assert.deepEqual(rib.find((e) => e.prefix === '/A/1')!.origins, ['sg1'], 'sr1 did not become an origin of /A/1');
   });
 
-  it('SPA killed: what was granted stays; a new instance is advertised only once the SPA is back', async () => {
+  it('SPA killed: what was granted stays and calls keep working; a new instance is advertised only once the SPA is back', async () => {
     await exec('docker', ['kill', `damc-${lab.name}-spa1`]);
     const added = await agent(['instance', 'start', 'X/1']);
     assert.equal(added.code, 0, added.out);
@@ -77,6 +77,12 @@ describe('service signaling @docker service-line', function () {
       assert.ok(await inAll('/A/1'), 'granted prefixes stay in every FIB');
       assert.ok(await inNone('/X/1'), 'fail closed: /X/1 is not advertised without the SPA');
       await sleep(200);
+    }
+    // Calls keep working: pod2 reaches pod1's A/1 through the mesh with pod1's SPA dead.
+    for (let i = 0; i < 5; i++) {
+      const call = await run(lab, 'pod2', ['curl', '-sf', '--max-time', '10', 'http://A/echo']);
+      assert.equal(call.code, 0, call.out);
+      assert.match(call.out, /"instance":"A\/1"/);
     }
     const sg1 = (await ctlJson<{ spaAnswering: boolean; counters: Record<string, number> }>(lab, 'sg1', 'grants'))!;
     assert.equal(sg1.spaAnswering, false);
