@@ -95,7 +95,7 @@ export class Flooding {
       case 'flushed':
         if (r.kind === 'new') {
           c.lsaNew++;
-          this.nextLsaExpiry = Math.min(this.nextLsaExpiry, this.c.lsdb.get(lsa.kind, lsa.origin)?.expiresAt ?? now);
+          this.nextLsaExpiry = Math.min(this.nextLsaExpiry, this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.expiresAt ?? now);
         } else c.lsaFlushed++;
         this.ack(iface, h);
         for (const a of from) a.acked(h);
@@ -128,7 +128,7 @@ export class Flooding {
 
   /** Byte-identical (body and signature) to the copy we hold, which was verified when it came. */
   private sameAsHeld(lsa: Lsa): boolean {
-    const held = this.c.lsdb.get(lsa.kind, lsa.origin)?.lsa;
+    const held = this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.lsa;
     return held !== undefined && held !== lsa && held.seq === lsa.seq
       && bytesEqual(held.signature, lsa.signature) && bytesEqual(lsaBody(held), lsaBody(lsa));
   }

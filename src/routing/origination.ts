@@ -132,7 +132,7 @@ export class Origination {
   ownCopy(lsa: Lsa, alive: boolean): OwnCopyAnswer {
     const cur = this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.lsa;
     // A part we do not originate now (a past life's, or forged with our key): flush it next time.
-    if (lsa.part && lsa.lifetimeS > 0 && lsa.part >= this.partsOut) this.staleParts.add(lsa.part);
+    if (lsa.part && alive && lsa.part >= this.partsOut) this.staleParts.add(lsa.part);
     if (lsa.seq > this.seq.current) {
       this.c.counters.lsaOwnNewerSeen++;
       this.seq.jumpAbove(lsa.seq);
