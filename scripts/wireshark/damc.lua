@@ -11,7 +11,7 @@ local damc = Proto("damc", "DAMC (Distributed Architecture for Microservices Com
 local MSG = {
   [0x01] = "Hello", [0x02] = "LSA", [0x03] = "LSA Ack", [0x04] = "DB Summary", [0x05] = "LSA Request",
   [0x06] = "Prefix Announcement", [0x07] = "Auth Request", [0x08] = "Auth Response",
-  [0x09] = "QoS Telemetry", [0x0a] = "QoS Policy",
+  [0x09] = "QoS Telemetry", [0x0a] = "QoS Policy", [0x0b] = "Announcement Result",
   [0x10] = "Request", [0x11] = "Response", [0x12] = "Nack",
 }
 local LSA_KIND = { [1] = "adjacency", [2] = "prefix" }
@@ -71,6 +71,10 @@ local DEF = {
   [0x4b] = { "seg_count", "Segment Count", "nni" },
   [0x4c] = { "status", "Status", "nni" },
   [0x4d] = { "payload", "Payload", "bytes" },
+  [0x56] = { "grant", "Grant", "nested" },
+  [0x57] = { "lsa_part", "LSA Part", "nni" },
+  [0x58] = { "grant_body", "Grant Body (signed)", "nested" },
+  [0x5a] = { "authority", "Authority", "name" },
   [0x7b] = { "policy_body", "Policy Body (signed)", "nested" },
   -- service data plane (0x66-0x75): the SGs' reliable segments
   [0x66] = { "responder", "Responder", "name" },
@@ -216,7 +220,7 @@ local function tlvs(tvb, pinfo, tree, o, limit, ctx)
       elseif kind == "enum" then
         local n = (l >= 1 and l <= 4) and value:uint() or 0
         if t == 0x38 then
-          local isNack = ctx.msg == 0x12
+          local isNack = ctx.msg == 0x12 -- auth-response and announcement-result use the auth reasons
           local names = isNack and NACK_REASON or AUTH_REASON
           text = names[n] or "other"
           tree:add(isNack and pf.nack_reason or pf.auth_reason, whole, n)
@@ -242,12 +246,13 @@ end
 local function info(t, s)
   local function f(k, p) return s[k] and ((p or "") .. s[k]) or "" end
   if t == 0x01 then return f("router") .. f("interface", " on ")
-  elseif t == 0x02 then return f("lsa_kind") .. " " .. f("origin") .. f("seq", " seq=") .. f("lifetime", " lifetime=")
+  elseif t == 0x02 then return f("lsa_kind") .. " " .. f("origin") .. f("seq", " seq=") .. f("lsa_part", " part=") .. f("lifetime", " lifetime=")
   elseif t == 0x03 or t == 0x04 then return f("origin") .. f("seq", " seq=") .. f("last", " last=")
   elseif t == 0x05 then return f("lsa_kind") .. " " .. f("origin")
   elseif t == 0x06 then return f("action") .. " " .. f("name") .. f("pod", " by ")
   elseif t == 0x07 then return f("request_id", "id=") .. f("gateway", " gw=") .. f("action", " ") .. f("name", " ")
   elseif t == 0x08 then return f("request_id", "id=") .. f("accepted", " accepted=") .. f("reason", " ") .. f("name", " ")
+  elseif t == 0x0b then return f("pod") .. f("accepted", " accepted=") .. f("reason", " ") .. f("name", " ")
   elseif t == 0x09 then return f("reporter") .. f("target", " target=") .. f("rtt_us", " rtt=") .. (s.rtt_us and "us" or "")
   elseif t == 0x0a then return f("origin") .. f("policy_version", " v") .. f("name", " ")
   elseif t == 0x10 or t == 0x11 then

@@ -6,21 +6,23 @@
  * in-node tool prints (`node /opt/damc/dist/src/node/ctl.js fib`).
  */
 import type { Command } from 'commander';
-import { CONTROL_SOCKET } from '../config/index.js';
+import { AGENT_SOCKET, CONTROL_SOCKET } from '../config/index.js';
+import { grantsTable } from '../node/service-views.js';
 import { controlRequest } from '../node/control-client.js';
 import { pingLine, table, VIEW_HELP, VIEW_NAMES, type PingView } from '../node/views.js';
 import { LabError } from '../util/errors.js';
 import { ctxOf, labForNode } from './common.js';
+import { LABEL_KIND } from '../lab/labels.js';
 
 interface NodeOpts { lab?: string; topology?: string; json?: boolean }
 
-async function socketOf(cmd: Command, node: string, o: NodeOpts): Promise<string> {
+async function socketOf(cmd: Command, node: string, o: NodeOpts, podSocket = false): Promise<string> {
   const lab = await labForNode(ctxOf(cmd), node, o);
   const c = await lab.container(node);
   if (c.state !== 'running' || !c.pid) {
     throw new LabError('NODE_NOT_RUNNING', `node ${node} of lab ${lab.name} is ${c.state}`, `see \`docker logs ${c.name}\``);
   }
-  return `/proc/${c.pid}/root${CONTROL_SOCKET}`;
+  return `/proc/${c.pid}/root${podSocket && c.labels[LABEL_KIND] === 'damc-pod' ? AGENT_SOCKET : CONTROL_SOCKET}`;
 }
 
 export function addNodeCommands(program: Command): void {
@@ -48,6 +50,17 @@ export function addNodeCommands(program: Command): void {
         process.stdout.write((o.json ? JSON.stringify(data, null, 2) : table(view, data)) + '\n');
       });
   }
+  program.command('grants')
+    .description('the service plane at a node: an SG\'s announcements and grants, an SPA\'s grants and rejections, a pod\'s announced prefixes')
+    .argument('<node>', 'an SG, SPA or pod')
+    .option('--lab <name>', 'lab that holds the node')
+    .option('-t, --topology <file>', 'topology file of the lab that holds the node')
+    .option('--json', 'print JSON')
+    .action(async (node: string, o: NodeOpts, cmd: Command) => {
+      const sock = await socketOf(cmd, node, o, true);
+      const data = await controlRequest(sock, { cmd: sock.endsWith(AGENT_SOCKET) ? 'announcements' : 'grants' });
+      process.stdout.write((o.json ? JSON.stringify(data, null, 2) : grantsTable(data)) + '\n');
+    });
   program.command('ping')
     .description('send a name-tagged request from a router to a name (e.g. /damc/router/sg4) and wait for the answer')
     .argument('<node>', 'the SG or SR that sends it')

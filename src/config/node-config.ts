@@ -56,6 +56,18 @@ export const gatewayPodSchema = z.object({
   instances: z.array(z.object({ instance: z.string(), port: positiveInt, health: z.string() })),
 });
 
+/** Pod, SG and SPA: announcement and grant timers (the service plane's signaling). */
+export const serviceTimersSchema = z.object({
+  /** A pod re-announces its prefixes this often. */
+  announceRefreshMs: positiveInt,
+  /** An SG drops a pod's prefix this long after its last announcement (the pod died). */
+  announceHoldMs: positiveInt,
+  /** How long an SPA's grant is valid; the SG asks again when a third of it is left. */
+  grantLifetimeS: positiveInt,
+  /** An SG that hears nothing from its SPA this long after a request retries, with backoff. */
+  authTimeoutMs: positiveInt,
+});
+
 export const nodeConfigSchema = z.object({
   lab: z.string(),
   node: z.string(),
@@ -82,6 +94,16 @@ export const nodeConfigSchema = z.object({
   podCmd: z.array(z.string()).optional(),
   /** An SG: the pods behind it (their address on the pod link and their instances' ports). */
   gatewayPods: z.array(gatewayPodSchema).optional(),
+  // ---- service plane, signaling side (class 1 and 3; see src/node/sg/registrar.ts, src/node/spa/) ----
+  /** Every SG and SR: the SPAs whose grants it accepts, SPA name (/damc/spa/spa1) -> raw public key, base64. */
+  spaKeys: z.record(z.string(), z.string()).optional(),
+  /** An SG: its pods' keys; an SPA: every pod's. Pod node name -> raw public key, base64. */
+  podKeys: z.record(z.string(), z.string()).optional(),
+  /** An SPA: pod node name -> the prefixes it may own (topology `policy:`, else what the topology declares). */
+  spaPolicy: z.record(z.string(), z.array(z.string())).optional(),
+  /** A pod: the instances its agent announces ("B/4"), as the topology declares them. */
+  podInstances: z.array(z.string()).optional(),
+  serviceTimers: serviceTimersSchema.optional(),
 });
 
 export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;
@@ -89,6 +111,9 @@ export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 export type NodeTimers = z.infer<typeof nodeTimersSchema>;
 export type PodServiceConfig = z.infer<typeof podServiceSchema>;
 export type GatewayPodConfig = z.infer<typeof gatewayPodSchema>;
+export type ServiceTimers = z.infer<typeof serviceTimersSchema>;
+
+export const DEFAULT_SERVICE_TIMERS: ServiceTimers = { announceRefreshMs: 2_000, announceHoldMs: 7_000, grantLifetimeS: 600, authTimeoutMs: 1_000 };
 
 export const NODE_CONFIG_PATH = '/etc/damc/node.json';
 /** Survives container restarts (it is in the container's own filesystem): sequence numbers. */
@@ -97,6 +122,8 @@ export const NODE_STATE_DIR = '/var/lib/damc';
 export const CONTROL_SOCKET = '/run/damc/control.sock';
 /** The SG's HTTP proxy port on its pod-link address (pods get HTTP_PROXY=http://<gateway>:3128). */
 export const PROXY_PORT = 3128;
+/** The pod announcement agent's control socket (its view, and starting/stopping an announced instance). */
+export const AGENT_SOCKET = '/run/damc/agent.sock';
 
 /** Parses and checks a node config file's text; `where` names it in the error. */
 export function parseNodeConfig(text: string, where: string): NodeConfig {

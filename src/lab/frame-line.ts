@@ -25,7 +25,7 @@ export function describeMessage(m: Message): string {
     case 'lsa': {
       const l = m.lsa;
       const what = l.kind === 'adjacency' ? l.neighbors.map((n) => `${n.neighbor}:${n.cost}`) : l.prefixes.map((p) => p.prefix.toString());
-      return `${l.kind} ${l.origin} [${what.join(' ')}] seq=${l.seq} lifetime=${l.lifetimeS}s`;
+      return `${l.kind} ${l.origin}${l.part ? ` part=${l.part}` : ''} [${what.join(' ')}] seq=${l.seq} lifetime=${l.lifetimeS}s`;
     }
     case 'lsa-ack':
       return m.acks.map((a) => `${a.kind} ${a.origin} seq=${a.seq}`).join(', ');
@@ -39,6 +39,8 @@ export function describeMessage(m: Message): string {
       return `${m.gateway} for ${m.announcement.pod} [${m.announcement.prefixes.join(' ')}] id=${m.requestId}`;
     case 'auth-response':
       return `${m.accepted ? 'accepted' : `rejected ${m.reason ?? ''}`} [${m.prefixes.join(' ')}] id=${m.requestId}`;
+    case 'announcement-result':
+      return `${m.pod} ${m.accepted ? 'accepted' : `rejected ${m.reason ?? ''}`} [${m.prefixes.join(' ')}]`;
     case 'qos-telemetry':
       return `${m.reporter} [${m.entries.map((e) => e.target.toString()).join(' ')}]`;
     case 'qos-policy':

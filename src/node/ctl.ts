@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { isLabError } from '../util/errors.js';
 import { CONTROL_SOCKET } from './config.js';
 import { controlRequest } from './control-client.js';
+import { grantsTable } from './service-views.js';
 import { pingLine, table, VIEW_HELP, VIEW_NAMES, type PingView } from './views.js';
 
 const program = new Command('damc-ctl')
@@ -20,6 +21,25 @@ for (const v of VIEW_NAMES) {
     console.log(opts.json ? JSON.stringify(data, null, 2) : table(v, data));
   });
 }
+
+program.command('grants').description('the service plane here: an SG\'s announcements and grants, an SPA\'s grants and rejections')
+  .option('--json', 'print JSON').action(async (opts: { json?: boolean }) => {
+    const data = await controlRequest(program.opts<{ socket: string }>().socket, { cmd: 'grants' });
+    console.log(opts.json ? JSON.stringify(data, null, 2) : grantsTable(data));
+  });
+
+program.command('announcements').description('a pod\'s announced prefixes and what its SG answered (use --socket /run/damc/agent.sock)')
+  .option('--json', 'print JSON').action(async (opts: { json?: boolean }) => {
+    const data = await controlRequest(program.opts<{ socket: string }>().socket, { cmd: 'announcements' });
+    console.log(opts.json ? JSON.stringify(data, null, 2) : grantsTable(data));
+  });
+
+program.command('instance <action> <instances...>').description('a pod\'s agent: announce (start) or withdraw (stop) instances, e.g. `instance start X/1` (use --socket /run/damc/agent.sock)')
+  .action(async (action: string, instances: string[]) => {
+    if (action !== 'start' && action !== 'stop') throw new Error(`instance ${action}: say start or stop`);
+    const data = await controlRequest(program.opts<{ socket: string }>().socket, { cmd: `instance-${action}`, instances });
+    console.log(grantsTable(data));
+  });
 
 program.command('ping <name>').description('send a request to a name (e.g. /damc/router/sr1) and wait for the answer')
   .option('--json', 'print JSON').option('--timeout <ms>', 'give up after', '1000')

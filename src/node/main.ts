@@ -26,8 +26,13 @@ if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {
     log.fatal(isLabError(e) ? { code: e.code, hint: e.hint } : { err: e }, e instanceof Error ? e.message : String(e));
     process.exit(1);
   }
+} else if (cfg.kind === 'damc-spa') {
+  await (await import('./spa/spa-main.js')).runSpa(cfg, logger('spa', { node: cfg.node }));
 } else if (cfg.kind === 'damc-pod') {
   await (await import('./pod/pod-main.js')).runPod(cfg, logger('pod', { node: cfg.node }));
+  // Beside the pod program, its announcement agent: tells its SG (class 1) what the pod serves.
+  await (await import('./pod/agent.js')).runAgent(cfg, logger('pod:agent', { node: cfg.node }),
+    cfg.podServices ? { instances: cfg.podServices.map((s) => s.instance) } : {});
 } else {
   log.info({ interfaces: cfg.interfaces.map((i) => i.name) }, 'no program for this kind yet; idling');
   const keepAlive = setInterval(() => {}, 1 << 30);

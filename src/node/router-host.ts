@@ -123,6 +123,13 @@ export class RouterHost {
     this.step(() => this.core.tick(false, lateMs), true);
   }
 
+  /** What we originate changed (an SG's granted prefixes): originated through the core's backoff. */
+  setPrefixes(prefixes: Parameters<RouterCore['setPrefixes']>[0]): void {
+    if (!this.running) return void this.core.setPrefixes(prefixes);
+    this.step(() => this.core.setPrefixes(prefixes));
+    this.reschedule();
+  }
+
   /** Swaps in a new face for an interface that was deleted and created again (a neighbor's container restarted). */
   replaceFace(face: Face): void {
     this.faces.set(face.ifname, face);

@@ -8,15 +8,19 @@ import type { Logger } from '../util/log.js';
 import { CONTROL_SOCKET, NODE_STATE_DIR, type NodeConfig } from './config.js';
 import { realScheduler } from './real-scheduler.js';
 import { fabricInterfaces, RouterNode } from './router-node.js';
+import { serviceInterfaces } from './sg/registrar-node.js';
 import { FileSeqStore } from './seq-file-store.js';
 
 const WAIT_LOG_MS = 5_000;
 
 export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNode> {
-  const names = fabricInterfaces(cfg).map((i) => i.name);
+  const fabric = fabricInterfaces(cfg).map((i) => i.name);
+  const service = serviceInterfaces(cfg).map((i) => i.name);
+  const names = [...fabric, ...service];
   await waitForInterfaces(names, log);
   const watcher = watchLinks();
-  const faces: Face[] = names.map((n) => openFace(n));
+  const faces: Face[] = fabric.map((n) => openFace(n));
+  const serviceFaces: Face[] = service.map((n) => openFace(n));
   // When a neighbor's container dies its veth pair goes with it; when the lab plugs a new one in
   // under the same name, our old socket is bound to a device that no longer exists (the kernel
   // may even reuse the ifindex): open a new face first, then let the router see carrier up.
@@ -39,8 +43,10 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
         try {
           const id = identity(ifname);
           if (gone.has(ifname) || id !== opened.get(ifname)) {
-            const old = node.host.face(ifname);
-            node.host.replaceFace(openFace(ifname));
+            const old = node.host.face(ifname) ?? serviceFaces.find((f) => f.ifname === ifname);
+            const face = openFace(ifname);
+            if (node.registrar?.replaceFace(face)) serviceFaces.splice(serviceFaces.findIndex((f) => f.ifname === ifname), 1, face);
+            else node.host.replaceFace(face);
             opened.set(ifname, id);
             gone.delete(ifname);
             try { old?.close(); } catch { /* its device is gone already */ }
@@ -54,10 +60,10 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     relay.emit(ifname, up);
   });
   const node = new RouterNode(cfg, {
-    faces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true },
+    faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true },
   });
   await node.start();
-  for (const n of names) if (!interfaceState(n).up) node.host.linkChange(n, false);
+  for (const n of fabric) if (!interfaceState(n).up) node.host.linkChange(n, false);
   const stop = () => {
     node.stop();
     // Give the flush frames one event-loop turn to leave, then go.
@@ -81,7 +87,7 @@ class RelayWatcher implements LinkWatcher {
   }
 }
 
-async function waitForInterfaces(names: string[], log: Logger): Promise<void> {
+export async function waitForInterfaces(names: string[], log: Logger): Promise<void> {
   const start = Date.now();
   let lastLog = start;
   for (;;) {

@@ -19,6 +19,9 @@ import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
 import { ServiceGateway, type ServiceGatewayOptions } from './sg/service-gateway.js';
 import { VIEW_NAMES, Views, type ViewName } from './views.js';
+import { GrantChecker } from '../service/index.js';
+import { grantFilter, newGrantCounters } from './grant-filter.js';
+import { Registrar, serviceInterfaces } from './sg/registrar-node.js';
 
 export interface RouterNodeDeps {
   faces: readonly Face[];
@@ -30,6 +33,8 @@ export interface RouterNodeDeps {
   controlPath?: string;
   /** An SG's HTTP proxy (tests listen on 127.0.0.1 port 0). */
   proxy?: ServiceGatewayOptions;
+  /** An SG's faces on its pod and SPA links (class 1 and 3; never class 2). */
+  serviceFaces?: readonly Face[];
 }
 
 /** Interfaces the routing protocol runs on: links to other SGs and SRs. */
@@ -62,6 +67,9 @@ function hr(log: Logger): { t?: number } {
 export class RouterNode {
   readonly host: RouterHost;
   readonly views: Views;
+  /** An SG's announcements and grants (undefined on an SR). */
+  readonly registrar: Registrar | undefined;
+  readonly grantCounters = newGrantCounters();
   private control: Server | undefined;
   private readonly pings = new Map<bigint, (p: DataPacket) => void>();
   /** An SG's service plane (HTTP proxy, transport, its pod's instances). */
@@ -72,24 +80,33 @@ export class RouterNode {
     const costs = Object.fromEntries(cfg.interfaces.map((i) => [i.name, i.cost]));
     this.host = new RouterHost({
       name, scheduler: deps.scheduler, faces: deps.faces, costs, watcher: deps.watcher,
-      prefixes: cfg.prefixes.map((p) => Name.parse(p)), timers: routerTimers(cfg.timers),
+      // An SG originates only what its SPA granted (the registrar sets it); every router checks grants.
+      prefixes: [], timers: routerTimers(cfg.timers),
+      // A prefix LSA part fills a frame of the smallest fabric MTU (an SG with thousands of prefixes floods parts).
+      ...(fabricInterfaces(cfg).length ? { maxLsaBytes: Math.min(...fabricInterfaces(cfg).map((i) => i.mtu || 1500)) } : {}),
+      prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),
       deliver: (p) => this.deliver(p),
     });
     this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
     if (cfg.kind === 'damc-sg') this.service = new ServiceGateway(cfg, this.host.core, deps.scheduler, deps.log.child({ ns: 'sg' }), deps.proxy);
+    this.registrar = cfg.kind === 'damc-sg'
+      ? new Registrar(cfg, name, deps.serviceFaces ?? [], deps.scheduler, deps.log, (entries) => this.host.setPrefixes(entries))
+      : undefined;
   }
 
   async start(): Promise<void> {
     this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router starting');
     this.host.start();
     await this.service?.start();
+    this.registrar?.start();
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 
   /** Graceful: flushes our LSAs so the others route around us at once. */
   stop(): void {
+    this.registrar?.stop();
     this.host.stop();
     this.service?.stop();
     this.control?.close();
@@ -98,12 +115,16 @@ export class RouterNode {
   handle(req: ControlRequest): unknown {
     if ((VIEW_NAMES as readonly string[]).includes(req.cmd)) {
       const v = req.cmd as ViewName;
-      if (v === 'counters') return this.views.counters(Object.fromEntries(this.deps.faces.map((f) => [f.ifname, f.counters()])));
+      if (v === 'counters') {
+        const faces = [...this.deps.faces, ...(this.deps.serviceFaces ?? [])];
+        return { ...this.views.counters(Object.fromEntries(faces.map((f) => [f.ifname, f.counters()]))), grants: { ...this.grantCounters }, ...(this.registrar ? { registrar: { ...this.registrar.counters } } : {}) };
+      }
       return this.views[v]();
     }
+    if (req.cmd === 'grants') return { router: this.cfg.routerName, checks: { ...this.grantCounters }, ...(this.registrar ? this.registrar.view() : {}) };
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
-    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'ping'].join(', ')}`);
+    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'grants', 'proxy', 'ping'].join(', ')}`);
   }
 
   /** Sends a request to a name and waits for the response or nack (reachability by name). */

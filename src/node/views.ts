@@ -102,6 +102,10 @@ export function table(view: ViewName, data: unknown): string {
     rows.push(['COUNTER', 'VALUE']);
     for (const [k, v] of Object.entries(c.router)) rows.push([k, String(v)]);
     for (const [f, fc] of Object.entries(c.faces)) for (const [k, v] of Object.entries(fc)) rows.push([`${f}.${k}`, String(v)]);
+    // Counter groups beside the router's own (grant checks, an SG's registrar).
+    for (const [g, gc] of Object.entries(c as unknown as Record<string, Record<string, number>>)) {
+      if (g !== 'router' && g !== 'faces') for (const [k, v] of Object.entries(gc)) rows.push([`${g}.${k}`, String(v)]);
+    }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');

@@ -10,7 +10,7 @@ export const SUMMARY_TRIES = 5;
 
 export class Adjacency {
   readonly unacked = new Map<string, { lsa: Lsa; sentAt: number }>();
-  readonly wanted = new Map<string, { kind: LsaKind; origin: Name; seq: bigint; askedAt: number }>();
+  readonly wanted = new Map<string, { kind: LsaKind; origin: Name; part?: number; seq: bigint; askedAt: number }>();
   summarySent = 0;
   summaryAt = -Infinity;
   gotSummary = false;
@@ -20,12 +20,12 @@ export class Adjacency {
   constructor(readonly iface: string, readonly router: Name) {}
 
   sent(lsa: Lsa, now: number): void {
-    this.unacked.set(lsaKey(lsa.kind, lsa.origin), { lsa, sentAt: now });
+    this.unacked.set(lsaKey(lsa.kind, lsa.origin, lsa.part), { lsa, sentAt: now });
   }
 
   /** An ack (or the same or a newer copy from the neighbor) covers what we sent; true if it did. */
   acked(h: LsaHeader): boolean {
-    const k = lsaKey(h.kind, h.origin);
+    const k = lsaKey(h.kind, h.origin, h.part);
     const u = this.unacked.get(k);
     if (!u || u.lsa.seq > h.seq) return false;
     this.unacked.delete(k);
@@ -33,7 +33,7 @@ export class Adjacency {
   }
 
   received(h: LsaHeader): void {
-    const k = lsaKey(h.kind, h.origin);
+    const k = lsaKey(h.kind, h.origin, h.part);
     const w = this.wanted.get(k);
     if (w && w.seq <= h.seq) this.wanted.delete(k);
   }
@@ -57,12 +57,12 @@ export class Adjacency {
     return out;
   }
 
-  dueRequests(now: number, rxmtMs: number): { kind: LsaKind; origin: Name }[] {
-    const out: { kind: LsaKind; origin: Name }[] = [];
+  dueRequests(now: number, rxmtMs: number): { kind: LsaKind; origin: Name; part?: number }[] {
+    const out: { kind: LsaKind; origin: Name; part?: number }[] = [];
     for (const w of this.wanted.values()) {
       if (now - w.askedAt >= rxmtMs) {
         w.askedAt = now;
-        out.push({ kind: w.kind, origin: w.origin });
+        out.push(w.part ? { kind: w.kind, origin: w.origin, part: w.part } : { kind: w.kind, origin: w.origin });
       }
     }
     return out;

@@ -95,7 +95,7 @@ export class Flooding {
       case 'flushed':
         if (r.kind === 'new') {
           c.lsaNew++;
-          this.nextLsaExpiry = Math.min(this.nextLsaExpiry, this.c.lsdb.get(lsa.kind, lsa.origin)?.expiresAt ?? now);
+          this.nextLsaExpiry = Math.min(this.nextLsaExpiry, this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.expiresAt ?? now);
         } else c.lsaFlushed++;
         this.ack(iface, h);
         for (const a of from) a.acked(h);
@@ -128,7 +128,7 @@ export class Flooding {
 
   /** Byte-identical (body and signature) to the copy we hold, which was verified when it came. */
   private sameAsHeld(lsa: Lsa): boolean {
-    const held = this.c.lsdb.get(lsa.kind, lsa.origin)?.lsa;
+    const held = this.c.lsdb.get(lsa.kind, lsa.origin, lsa.part)?.lsa;
     return held !== undefined && held !== lsa && held.seq === lsa.seq
       && bytesEqual(held.signature, lsa.signature) && bytesEqual(lsaBody(held), lsaBody(lsa));
   }
@@ -138,11 +138,11 @@ export class Flooding {
     for (const a of this.adjsOn(iface)) for (const h of acks) a.acked(h);
   }
 
-  onRequest(iface: string, wanted: readonly { readonly kind: LsaKind; readonly origin: Name }[]): void {
+  onRequest(iface: string, wanted: readonly { readonly kind: LsaKind; readonly origin: Name; readonly part?: number }[]): void {
     this.c.counters.requestRx++;
     for (const a of this.adjsOn(iface)) {
       for (const w of wanted) {
-        const e = this.c.lsdb.get(w.kind, w.origin);
+        const e = this.c.lsdb.get(w.kind, w.origin, w.part);
         if (e) this.sendReliably(a, e.lsa);
       }
     }
@@ -154,23 +154,23 @@ export class Flooding {
     const lsdb = this.c.lsdb;
     for (const a of this.adjsOn(iface)) {
       for (const h of headers) {
-        const k = lsaKey(h.kind, h.origin);
+        const k = lsaKey(h.kind, h.origin, h.part);
         a.summarySeen.add(k);
-        const cur = lsdb.get(h.kind, h.origin)?.lsa;
-        const hi = lsdb.highestSeq(h.kind, h.origin);
+        const cur = lsdb.get(h.kind, h.origin, h.part)?.lsa;
+        const hi = lsdb.highestSeq(h.kind, h.origin, h.part);
         if (cur ? h.seq > cur.seq : hi === undefined || h.seq > hi) {
-          a.wanted.set(k, { kind: h.kind, origin: h.origin, seq: h.seq, askedAt: -Infinity });
+          a.wanted.set(k, { kind: h.kind, origin: h.origin, ...(h.part ? { part: h.part } : {}), seq: h.seq, askedAt: -Infinity });
         } else if (cur) {
           if (cur.seq > h.seq) this.sendReliably(a, cur);
         } else {
           // We flushed it or it expired here, the neighbor still holds a copy: tell it.
-          const last = lsdb.lastGone(h.kind, h.origin);
+          const last = lsdb.lastGone(h.kind, h.origin, h.part);
           if (last && last.seq >= h.seq) this.sendReliably(a, last);
         }
       }
       if (last) {
         // Push what the neighbor lacks; its requests would fetch it too, this saves a round trip.
-        for (const e of lsdb.all()) if (!a.summarySeen.has(lsaKey(e.lsa.kind, e.lsa.origin))) this.sendReliably(a, e.lsa);
+        for (const e of lsdb.all()) if (!a.summarySeen.has(lsaKey(e.lsa.kind, e.lsa.origin, e.lsa.part))) this.sendReliably(a, e.lsa);
         a.summarySeen.clear();
         a.gotSummary = true;
       }
@@ -195,7 +195,7 @@ export class Flooding {
     this.c.send(iface, remainingS === undefined ? { type: 'lsa', lsa } : { type: 'lsa', lsa, remainingS });
   }
 
-  private sendRequests(a: Adjacency, wanted: readonly { kind: LsaKind; origin: Name }[]): void {
+  private sendRequests(a: Adjacency, wanted: readonly { kind: LsaKind; origin: Name; part?: number }[]): void {
     for (let i = 0; i < wanted.length; i += CHUNK) this.c.send(a.iface, { type: 'lsa-request', wanted: wanted.slice(i, i + CHUNK) });
   }
 

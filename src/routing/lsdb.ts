@@ -21,12 +21,13 @@ export type InstallResult =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'older'; readonly current?: Lsa };
 
-export function lsaKey(kind: LsaKind, origin: Name): string {
-  return `${kind} ${origin.key}`;
+/** One LSA per (kind, origin, part): a prefix LSA too big for a frame is split into parts. */
+export function lsaKey(kind: LsaKind, origin: Name, part = 0): string {
+  return part ? `${kind} ${origin.key} #${part}` : `${kind} ${origin.key}`;
 }
 
 export function headerOf(lsa: LsaHeader): LsaHeader {
-  return { kind: lsa.kind, origin: lsa.origin, seq: lsa.seq };
+  return lsa.part ? { kind: lsa.kind, origin: lsa.origin, seq: lsa.seq, part: lsa.part } : { kind: lsa.kind, origin: lsa.origin, seq: lsa.seq };
 }
 
 export class Lsdb {
@@ -39,13 +40,13 @@ export class Lsdb {
     return this.entries.size;
   }
 
-  get(kind: LsaKind, origin: Name): LsdbEntry | undefined {
-    return this.entries.get(lsaKey(kind, origin));
+  get(kind: LsaKind, origin: Name, part = 0): LsdbEntry | undefined {
+    return this.entries.get(lsaKey(kind, origin, part));
   }
 
   /** Highest sequence number ever seen (installed or flushed) for this LSA. */
-  highestSeq(kind: LsaKind, origin: Name): bigint | undefined {
-    return this.highest.get(lsaKey(kind, origin));
+  highestSeq(kind: LsaKind, origin: Name, part = 0): bigint | undefined {
+    return this.highest.get(lsaKey(kind, origin, part));
   }
 
   all(): LsdbEntry[] {
@@ -57,8 +58,8 @@ export class Lsdb {
   }
 
   /** The last copy of a flushed or expired LSA (none while the LSA is live). */
-  lastGone(kind: LsaKind, origin: Name): Lsa | undefined {
-    return this.gone.get(lsaKey(kind, origin));
+  lastGone(kind: LsaKind, origin: Name, part = 0): Lsa | undefined {
+    return this.gone.get(lsaKey(kind, origin, part));
   }
 
   /**
@@ -70,7 +71,7 @@ export class Lsdb {
    * (lifetime or remaining 0) flushes: the entry goes, its last copy is remembered.
    */
   install(lsa: Lsa, now: number, own = false, remainingS?: number): InstallResult {
-    const k = lsaKey(lsa.kind, lsa.origin);
+    const k = lsaKey(lsa.kind, lsa.origin, lsa.part);
     const cur = this.entries.get(k);
     const hi = this.highest.get(k);
     const life = Math.min(lsa.lifetimeS, remainingS ?? Infinity);
@@ -107,7 +108,7 @@ export class Lsdb {
 
   /** Seconds an LSA we hold has left, rounded up, as sent on the wire (undefined: its whole lifetime). */
   remainingS(lsa: Lsa, now: number): number | undefined {
-    const e = this.entries.get(lsaKey(lsa.kind, lsa.origin));
+    const e = this.entries.get(lsaKey(lsa.kind, lsa.origin, lsa.part));
     if (e?.lsa === lsa) return e.expiresAt === Infinity ? undefined : Math.max(0, Math.ceil((e.expiresAt - now) / 1000));
     // Not the live copy (a flushed or expired one, sent as an answer): nothing left.
     return lsa.lifetimeS === 0 ? undefined : 0;

@@ -19,7 +19,7 @@ import type { DataPacket } from './forwarder.js';
 import { Hellos } from './hellos.js';
 import { Lsdb } from './lsdb.js';
 import type { Neighbor, NeighborChange } from './neighbors.js';
-import { Origination } from './origination.js';
+import { Origination, type OwnPrefix } from './origination.js';
 import { Routes, type PrefixFilter } from './routes.js';
 import type { SeqStore } from './seq.js';
 import type { RibEntry } from './spf.js';
@@ -29,7 +29,10 @@ export interface RouterCoreOptions {
   readonly name: Name;
   readonly clock: Clock;
   readonly interfaces: readonly { readonly name: string; readonly cost: number }[];
-  readonly prefixes?: readonly Name[];
+  /** What we originate: names (cost 0) or whole entries (an SG's granted prefixes, grants attached). */
+  readonly prefixes?: readonly OwnPrefix[];
+  /** Budget of one prefix LSA part in bytes (default 1400: fits a 1500 MTU); more prefixes, more parts. */
+  readonly maxLsaBytes?: number;
   readonly timers: RouterTimers;
   readonly crypto: LsaCrypto;
   readonly seqStore: SeqStore;
@@ -64,7 +67,7 @@ export class RouterCore {
     const changed = (now: number) => this.routes.request(now);
     this.flooding = new Flooding(c, { ownCopy: (lsa, alive) => this.origination.ownCopy(lsa, alive), changed });
     this.origination = new Origination(c, {
-      seqStore: o.seqStore, prefixes: o.prefixes ?? [], flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
+      seqStore: o.seqStore, prefixes: o.prefixes ?? [], ...(o.maxLsaBytes ? { maxLsaBytes: o.maxLsaBytes } : {}), flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
     });
   }
 
@@ -82,7 +85,7 @@ export class RouterCore {
     this.started = false;
   }
 
-  setPrefixes(prefixes: readonly Name[]): void {
+  setPrefixes(prefixes: readonly OwnPrefix[]): void {
     this.origination.setPrefixes(prefixes, this.started);
   }
 

@@ -1,6 +1,7 @@
 /**
  * Topology generators for experiments and benchmarks: SRs in a line, ring, grid or random
- * connected graph; with `pods`, that many SGs each serving one pod, attached round-robin to SRs.
+ * connected graph; with `pods`, that many SGs each serving one pod with an SPA beside it,
+ * attached round-robin to SRs.
  * Pure and seeded: the same arguments give the same file.
  */
 import { Document, isScalar, visit } from 'yaml';
@@ -86,6 +87,9 @@ export function generateTopology(o: GenerateOptions): RawTopology {
     // Every pod hosts an instance of the shared pool A and its own service S<k>.
     nodes[pod] = { kind: 'damc-pod', services: [`A/${k}`, `S${k}/1`] };
     links.push({ endpoints: [ifOf(pod), ifOf(sg)] });
+    // Its SPA beside it: an SG advertises only what its SPA grants.
+    nodes[`spa${k}`] = { kind: 'damc-spa' };
+    links.push({ endpoints: [ifOf(`spa${k}`), ifOf(sg)] });
     links.push({ endpoints: [ifOf(sg), ifOf(sr(Math.floor(((k - 1) * o.nodes) / pods)))] });
   }
   return {

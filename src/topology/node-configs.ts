@@ -4,7 +4,7 @@
  * and the lab's trust anchors. Key generation is injected so this stays deterministic in tests.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import type { NodeConfig } from '../config/index.js';
+import { DEFAULT_SERVICE_TIMERS, type NodeConfig } from '../config/index.js';
 import { gatewayOf, interfaceAddress } from './address-plan.js';
 import { peerOf, type ResolvedNode, type ResolvedTopology } from './resolved.js';
 import { serviceConfig } from './service-config.js';
@@ -29,19 +29,51 @@ export function routerNameOf(node: ResolvedNode): string {
   return node.kind.router ? `/damc/router/${node.name}` : `/damc/${node.kind.name.replace(/^damc-/, '')}/${node.name}`;
 }
 
-/** The prefixes an SG originates: for each service instance X/n of its pods, /X/n and the pool /X. */
-export function prefixesOf(node: ResolvedNode): string[] {
-  if (node.kind.name !== 'damc-sg') return [];
+/** What a pod declares: for each service instance X/n, /X/n and the pool /X. */
+export function podPrefixes(pod: ResolvedNode): string[] {
   const out = new Set<string>();
-  for (const i of node.interfaces) {
-    const peer = peerOf(i).node;
-    if (peer.kind.name !== 'damc-pod') continue;
-    for (const s of peer.services) {
-      out.add(`/${s}`);
-      out.add(`/${s.split('/')[0]}`);
-    }
+  for (const s of pod.services) {
+    out.add(`/${s}`);
+    out.add(`/${s.split('/')[0]}`);
   }
   return [...out].sort();
+}
+
+/**
+ * The prefixes an SG's pods declare: for each service instance X/n of its pods, /X/n and the
+ * pool /X. The SG advertises of these only what its SPA grants.
+ */
+export function prefixesOf(node: ResolvedNode): string[] {
+  if (node.kind.name !== 'damc-sg') return [];
+  const pods = node.interfaces.map((i) => peerOf(i).node).filter((p) => p.kind.name === 'damc-pod');
+  return [...new Set(pods.flatMap(podPrefixes))].sort();
+}
+
+/** An SPA's policy: its explicit `policy:` per pod, and for every other pod what it declares. */
+export function spaPolicyOf(spa: ResolvedNode, topo: ResolvedTopology): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-pod') out[n.name] = spa.policy?.[n.name] ?? podPrefixes(n);
+  return out;
+}
+
+/** The service-plane fields of one node's config (keys, policy, what a pod announces). */
+function serviceFields(n: ResolvedNode, topo: ResolvedTopology, keys: Map<string, NodeKey>, spaKeys: Record<string, string>): Partial<NodeConfig> {
+  const podKey = (p: ResolvedNode) => [p.name, keys.get(p.name)!.publicKeyRaw] as const;
+  const pods = [...topo.nodes.values()].filter((p) => p.kind.name === 'damc-pod');
+  switch (n.kind.name) {
+    case 'damc-sg': {
+      const mine = n.interfaces.map((i) => peerOf(i).node).filter((p) => p.kind.name === 'damc-pod');
+      return { spaKeys, podKeys: Object.fromEntries(mine.map(podKey)), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+    }
+    case 'damc-sr':
+      return { spaKeys };
+    case 'damc-spa':
+      return { podKeys: Object.fromEntries(pods.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+    case 'damc-pod':
+      return { podInstances: [...n.services], serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+    default:
+      return {};
+  }
 }
 
 export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) => NodeKey = () => generateEd25519()): Map<string, NodeConfig> {
@@ -54,6 +86,8 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
     trust[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
     routerNodes[routerNameOf(n)] = n.name;
   }
+  const spaKeys: Record<string, string> = {};
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-spa') spaKeys[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
   const out = new Map<string, NodeConfig>();
   for (const n of topo.nodes.values()) {
     const gateway = gatewayOf(topo.addresses, n.name);
@@ -78,6 +112,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       timers: { ...topo.timers },
       env: { ...n.env },
       ...serviceConfig(topo, n),
+      ...serviceFields(n, topo, keys, spaKeys),
     });
   }
   return out;

@@ -41,6 +41,8 @@ export const rawNodeSchema = z.strictObject({
   ...nodeFields,
   /** Service instances a pod hosts, e.g. ["A/1", "B/1"] (see rawServiceSchema). */
   services: z.array(rawServiceSchema).optional(),
+  /** On a damc-spa: which prefixes each pod may own, e.g. {pod5: ["/Z"]}; other pods: what they declare. */
+  policy: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 /** Impairments on one direction of a link (see netem-spec.ts): "20ms", "5%", "10mbit" or numbers. */

@@ -68,6 +68,18 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       throw new LabError('SERVICE_NOT_ON_POD', `node ${nodeName}: only damc-pod nodes declare services`,
         `move services: to a damc-pod node linked to this ${kind.name}`);
     }
+    if (n.policy !== undefined && kind.name !== 'damc-spa') {
+      throw new LabError('POLICY_NOT_ON_SPA', `node ${nodeName}: only damc-spa nodes have a policy`,
+        `move policy: to the damc-spa node that authenticates this lab's prefixes`);
+    }
+    for (const [pod, ps] of Object.entries(n.policy ?? {})) {
+      for (const p of ps) {
+        if (!/^(\/[^/\s]+)+$/.test(p)) {
+          throw new LabError('POLICY_INVALID', `node ${nodeName}: policy for ${pod}: '${p}' is not a prefix like /Z or /Z/9`,
+            'write prefixes with a leading slash, e.g. policy: {pod5: ["/Z"]}');
+        }
+      }
+    }
     // A pod's cmd: is the user's program, started by the pod program (which keeps running).
     const podCmd = kind.name === 'damc-pod' && cmd !== undefined && !pick('image');
     const userCmd = podCmd ? (typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd) : undefined;
@@ -84,6 +96,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
       services,
       serviceSpecs,
       ...(userCmd ? { userCmd } : {}),
+      ...(n.policy ? { policy: n.policy } : {}),
       interfaces: [],
       ...(flat ? { clab: flat.specs.get(nodeName)! } : {}),
     });
@@ -142,6 +155,15 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     if ((n.services.length > 0 || sgs.length > 1) && sgs.length !== 1) {
       throw new LabError('POD_GATEWAY', `pod ${n.name} is linked to ${sgs.length} service gateways; it needs exactly one`,
         'link the pod to one damc-sg node (the draft: one pod linked to one service gateway)');
+    }
+  }
+
+  for (const n of nodes.values()) {
+    for (const pod of Object.keys(n.policy ?? {})) {
+      if (nodes.get(pod)?.kind.name !== 'damc-pod') {
+        const pods = [...nodes.values()].filter((x) => x.kind.name === 'damc-pod').map((x) => x.name);
+        throw new LabError('POLICY_UNKNOWN_POD', `node ${n.name}: policy names '${pod}', which is not a damc-pod`, `pods are: ${pods.join(', ') || 'none'}`);
+      }
     }
   }
 

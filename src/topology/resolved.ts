@@ -31,6 +31,8 @@ export interface ResolvedNode {
   serviceSpecs: ResolvedService[];
   /** A pod's own program (topology `cmd:`), started by the pod program beside its services. */
   userCmd?: string[];
+  /** A damc-spa's explicit policy: pod -> prefixes it may own (pods not listed: what they declare). */
+  policy?: Record<string, string[]>;
   interfaces: ResolvedInterface[];
   /** containerlab node keys, for nodes of a containerlab-format file. */
   clab?: ClabNodeSpec;

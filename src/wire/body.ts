@@ -1,10 +1,10 @@
 /**
  * The exact bytes a signature covers: the whole LsaBody TLV (type, length and value) of an LSA,
- * the whole AnnouncementBody TLV of an announcement, the whole PolicyBody TLV of a QoS policy. The signature TLV follows the body inside
- * the message and is not covered.
+ * the whole AnnouncementBody TLV of an announcement, the whole PolicyBody TLV of a QoS policy,
+ * the whole GrantBody TLV of a grant. The signature TLV follows the body inside the message and is not covered.
  */
-import { encodeAnnouncementBody, encodeLsaBody, encodePolicyBody, withEncoder } from './encode.js';
-import type { UnsignedAnnouncement, UnsignedLsa, UnsignedPolicy } from './preserved.js';
+import { encodeAnnouncementBody, encodeGrantBody, encodeLsaBody, encodePolicyBody, withEncoder } from './encode.js';
+import type { UnsignedAnnouncement, UnsignedGrant, UnsignedLsa, UnsignedPolicy } from './preserved.js';
 
 export function lsaBody(lsa: UnsignedLsa): Uint8Array {
   return withEncoder((e) => encodeLsaBody(e, lsa));
@@ -16,4 +16,8 @@ export function announcementBody(a: UnsignedAnnouncement): Uint8Array {
 
 export function policyBody(p: UnsignedPolicy): Uint8Array {
   return withEncoder((e) => encodePolicyBody(e, p));
+}
+
+export function grantBody(g: UnsignedGrant): Uint8Array {
+  return withEncoder((e) => encodeGrantBody(e, g));
 }

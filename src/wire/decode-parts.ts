@@ -7,6 +7,7 @@ import type {
   AdjacencyEntry,
   AnnouncementAction,
   AuthRejectReason,
+  Grant,
   LsaHeader,
   LsaKind,
   Lsa,
@@ -63,22 +64,25 @@ export function hopLimit(r: TlvReader): number {
 /** Decodes the message TLV the reader is on (used for the frame and for a nested announcement). */
 export function lsaHeader(outer: TlvReader, withSeq: boolean): LsaHeader {
   const r = outer.child();
-  let kind: LsaKind | undefined, origin: Name | undefined, seq: bigint | undefined;
+  let kind: LsaKind | undefined, origin: Name | undefined, seq: bigint | undefined, part: number | undefined;
   while (r.next()) {
     switch (r.type) {
       case T.LsaKind: kind = set(r, kind, enumOf(r, lsaKinds, 'LSA kind')); break;
       case T.Origin: origin = set(r, origin, name(r)); break;
       case T.Seq: if (withSeq) seq = set(r, seq, r.bigNni()); else r.unknown('an LSA request'); break;
+      case T.LsaPart: part = set(r, part, r.nni()); break;
       default: r.unknown('an LSA header');
     }
   }
-  return { kind: need(kind, outer, 'LSA kind'), origin: need(origin, outer, 'LSA origin'), seq: withSeq ? need(seq, outer, 'LSA seq') : 0n };
+  const h = { kind: need(kind, outer, 'LSA kind'), origin: need(origin, outer, 'LSA origin'), seq: withSeq ? need(seq, outer, 'LSA seq') : 0n };
+  return part ? { ...h, part } : h;
 }
 
 /** Returns the unsigned LSA and whether an unknown skippable field was skipped. */
 export function lsaBody(outer: TlvReader): [Omit<Lsa, 'signature'>, boolean] {
   const r = outer.child();
   let kind: LsaKind | undefined, origin: Name | undefined, seq: bigint | undefined, life: number | undefined;
+  let part: number | undefined;
   const adj: AdjacencyEntry[] = [];
   const pfx: PrefixEntry[] = [];
   const skips = TlvReader.skips;
@@ -88,16 +92,13 @@ export function lsaBody(outer: TlvReader): [Omit<Lsa, 'signature'>, boolean] {
       case T.Origin: origin = set(r, origin, name(r)); break;
       case T.Seq: seq = set(r, seq, r.bigNni()); break;
       case T.Lifetime: life = set(r, life, r.nni()); break;
+      case T.LsaPart: part = set(r, part, r.nni()); break;
       case T.AdjacencyEntry: {
         const [n, cost] = nameCost(r);
         adj.push({ neighbor: n, cost });
         break;
       }
-      case T.PrefixEntry: {
-        const [n, cost] = nameCost(r);
-        pfx.push({ prefix: n, cost });
-        break;
-      }
+      case T.PrefixEntry: pfx.push(prefixEntry(r)); break;
       default:
         r.unknown('an LSA body');
     }
@@ -106,9 +107,58 @@ export function lsaBody(outer: TlvReader): [Omit<Lsa, 'signature'>, boolean] {
   if ((k === 'adjacency' && pfx.length > 0) || (k === 'prefix' && adj.length > 0)) {
     throw new DecodeError('bad-value', outer.start, `${k} LSA carries entries of the other kind`);
   }
-  const base = { kind: k, origin: need(origin, outer, 'LSA origin'), seq: need(seq, outer, 'LSA seq'), lifetimeS: need(life, outer, 'LSA lifetime') };
+  const base = {
+    kind: k, origin: need(origin, outer, 'LSA origin'), seq: need(seq, outer, 'LSA seq'), lifetimeS: need(life, outer, 'LSA lifetime'),
+    ...(part ? { part } : {}),
+  };
   const lsa = k === 'adjacency' ? { ...base, kind: k, neighbors: adj } : { ...base, kind: k, prefixes: pfx };
   return [lsa, TlvReader.skips !== skips];
+}
+
+function prefixEntry(outer: TlvReader): PrefixEntry {
+  const r = outer.child();
+  let n: Name | undefined, cost: number | undefined, g: Grant | undefined;
+  while (r.next()) {
+    if (r.type === T.Name) n = set(r, n, name(r));
+    else if (r.type === T.Cost) cost = set(r, cost, r.nni());
+    else if (r.type === T.Grant) g = set(r, g, grant(r));
+    else r.unknown('an LSA entry');
+  }
+  const e = { prefix: need(n, outer, 'entry name'), cost: need(cost, outer, 'entry cost') };
+  return g ? { ...e, grant: g } : e;
+}
+
+/** A Grant TLV: GrantBody { Name, Gateway, Authority, Expires }, Signature. */
+export function grant(outer: TlvReader): Grant {
+  const r = outer.child();
+  let body: Omit<Grant, 'signature'> | undefined, sig: Uint8Array | undefined, kept: Uint8Array | undefined;
+  while (r.next()) {
+    if (r.type === T.GrantBody) {
+      const b = r.child();
+      let prefix: Name | undefined, gw: Name | undefined, auth: Name | undefined, exp: number | undefined;
+      const skips = TlvReader.skips;
+      while (b.next()) {
+        switch (b.type) {
+          case T.Name: prefix = set(b, prefix, name(b)); break;
+          case T.Gateway: gw = set(b, gw, name(b)); break;
+          case T.Authority: auth = set(b, auth, name(b)); break;
+          case T.Expires: exp = set(b, exp, b.nni()); break;
+          default: b.unknown('a grant body');
+        }
+      }
+      body = set(r, body, {
+        prefix: need(prefix, r, 'grant prefix'),
+        gateway: need(gw, r, 'grant gateway'),
+        authority: need(auth, r, 'grant authority'),
+        expires: need(exp, r, 'grant expiry'),
+      });
+      if (TlvReader.skips !== skips) kept = r.buf.slice(r.start, r.vEnd);
+    } else if (r.type === T.Signature) sig = set(r, sig, r.copy());
+    else r.unknown('a grant');
+  }
+  const g: Grant = { ...need(body, outer, 'grant body'), signature: need(sig, outer, 'grant signature') };
+  if (kept) preserveBody(g, kept);
+  return g;
 }
 
 function nameCost(outer: TlvReader): [Name, number] {

@@ -7,6 +7,7 @@
 import type {
   AuthRejectReason,
   AuthResponse,
+  Grant,
   Lsa,
   LsaHeader,
   LsaKind,
@@ -25,6 +26,7 @@ import {
   announcement,
   authReasons,
   enumOf,
+  grant,
   hopLimit,
   lsaBody,
   lsaHeader,
@@ -128,11 +130,11 @@ function decodeMessage(outer: TlvReader): Message {
       return { type, headers, last: need(last, outer, 'db-summary last flag') };
     }
     case 'lsa-request': {
-      const wanted: { kind: LsaKind; origin: Name }[] = [];
+      const wanted: { kind: LsaKind; origin: Name; part?: number }[] = [];
       while (r.next()) {
         if (r.type === T.LsaWanted) {
           const h = lsaHeader(r, false);
-          wanted.push({ kind: h.kind, origin: h.origin });
+          wanted.push(h.part ? { kind: h.kind, origin: h.origin, part: h.part } : { kind: h.kind, origin: h.origin });
         } else r.unknown(type);
       }
       return { type, wanted };
@@ -159,6 +161,7 @@ function decodeMessage(outer: TlvReader): Message {
     case 'auth-response': {
       let id: bigint | undefined, acc: boolean | undefined, reason: AuthRejectReason | undefined, text: string | undefined;
       const prefixes: Name[] = [];
+      const grants: Grant[] = [];
       while (r.next()) {
         switch (r.type) {
           case T.RequestId: id = set(r, id, r.bigNni()); break;
@@ -166,6 +169,7 @@ function decodeMessage(outer: TlvReader): Message {
           case T.Reason: reason = set(r, reason, enumOf(r, authReasons, 'reject reason', 'other')); break;
           case T.ReasonText: text = set(r, text, r.text()); break;
           case T.Name: prefixes.push(name(r)); break;
+          case T.Grant: grants.push(grant(r)); break;
           default: r.unknown(type);
         }
       }
@@ -177,7 +181,26 @@ function decodeMessage(outer: TlvReader): Message {
       };
       if (reason !== undefined) m.reason = reason;
       if (text !== undefined) m.reasonText = text;
+      if (grants.length > 0) m.grants = grants;
       return m;
+    }
+    case 'announcement-result': {
+      let pod: Name | undefined, acc: boolean | undefined, reason: AuthRejectReason | undefined, text: string | undefined;
+      const prefixes: Name[] = [];
+      while (r.next()) {
+        switch (r.type) {
+          case T.Pod: pod = set(r, pod, name(r)); break;
+          case T.Accepted: acc = set(r, acc, r.bool()); break;
+          case T.Reason: reason = set(r, reason, enumOf(r, authReasons, 'reject reason', 'other')); break;
+          case T.ReasonText: text = set(r, text, r.text()); break;
+          case T.Name: prefixes.push(name(r)); break;
+          default: r.unknown(type);
+        }
+      }
+      return {
+        type, pod: need(pod, outer, 'pod'), accepted: need(acc, outer, 'accepted flag'),
+        ...(reason !== undefined ? { reason } : {}), ...(text !== undefined ? { reasonText: text } : {}), prefixes,
+      };
     }
     case 'qos-telemetry': {
       let reporter: Name | undefined, time: number | undefined;

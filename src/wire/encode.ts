@@ -7,11 +7,13 @@
 import type {
   AnnouncementAction,
   AuthRejectReason,
+  Grant,
   LsaHeader,
   LsaKind,
   Message,
   NackReason,
   PrefixAnnouncement,
+  PrefixEntry,
   WeightedName,
 } from './messages.js';
 import type { Name } from './name.js';
@@ -25,7 +27,7 @@ import {
   PROTOCOL_VERSION,
   T,
 } from './types.js';
-import { preservedBody, type UnsignedAnnouncement, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
+import { preservedBody, type UnsignedAnnouncement, type UnsignedGrant, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
 
 let scratch = new TlvEncoder();
 
@@ -68,8 +70,14 @@ function kind(e: TlvEncoder, k: LsaKind): void {
   e.nniTlv(T.LsaKind, code, 'LSA kind');
 }
 
+/** Part 0 is written as no part at all, so an LSA that was never split encodes as before. */
+function part(e: TlvEncoder, p: number | undefined): void {
+  if (p !== undefined && p !== 0) e.nniTlv(T.LsaPart, p, 'LSA part');
+}
+
 function header(e: TlvEncoder, type: number, h: LsaHeader, withSeq: boolean): void {
   const m = e.size;
+  part(e, h.part);
   if (withSeq) e.nniTlv(T.Seq, h.seq, 'LSA seq');
   encodeName(e, T.Origin, h.origin);
   kind(e, h.kind);
@@ -104,13 +112,9 @@ export function encodeLsaBody(e: TlvEncoder, lsa: UnsignedLsa): void {
       e.close(T.AdjacencyEntry, n);
     }
   } else {
-    for (let i = lsa.prefixes.length - 1; i >= 0; i--) {
-      const n = e.size;
-      e.nniTlv(T.Cost, lsa.prefixes[i]!.cost, 'cost');
-      encodeName(e, T.Name, lsa.prefixes[i]!.prefix);
-      e.close(T.PrefixEntry, n);
-    }
+    for (let i = lsa.prefixes.length - 1; i >= 0; i--) prefixEntry(e, lsa.prefixes[i]!);
   }
+  part(e, lsa.part);
   e.nniTlv(T.Lifetime, lsa.lifetimeS, 'LSA lifetime');
   e.nniTlv(T.Seq, lsa.seq, 'LSA seq');
   encodeName(e, T.Origin, lsa.origin);
@@ -148,6 +152,37 @@ export function encodePolicyBody(e: TlvEncoder, p: UnsignedPolicy): void {
   e.nniTlv(T.Version, p.version, 'policy version');
   encodeName(e, T.Origin, p.origin);
   e.close(T.PolicyBody, m);
+}
+
+function prefixEntry(e: TlvEncoder, p: PrefixEntry): void {
+  const n = e.size;
+  if (p.grant) grant(e, p.grant);
+  e.nniTlv(T.Cost, p.cost, 'cost');
+  encodeName(e, T.Name, p.prefix);
+  e.close(T.PrefixEntry, n);
+}
+
+/** Encoded size of one prefix entry (what an origin adds up to split its prefix LSA into parts that fit a frame). */
+export function prefixEntrySize(p: PrefixEntry): number {
+  return withEncoder((e) => prefixEntry(e, p)).length;
+}
+
+export function encodeGrantBody(e: TlvEncoder, g: UnsignedGrant): void {
+  const kept = preservedBody(g);
+  if (kept) return e.bytes(kept);
+  const m = e.size;
+  e.nniTlv(T.Expires, g.expires, 'grant expiry');
+  encodeName(e, T.Authority, g.authority);
+  encodeName(e, T.Gateway, g.gateway);
+  encodeName(e, T.Name, g.prefix);
+  e.close(T.GrantBody, m);
+}
+
+function grant(e: TlvEncoder, g: Grant): void {
+  const m = e.size;
+  e.bytesTlv(T.Signature, g.signature);
+  encodeGrantBody(e, g);
+  e.close(T.Grant, m);
 }
 
 function announcement(e: TlvEncoder, a: PrefixAnnouncement): void {
@@ -195,11 +230,19 @@ function encodeMessage(e: TlvEncoder, msg: Message): void {
       e.nniTlv(T.RequestId, msg.requestId, 'request id');
       break;
     case 'auth-response':
+      for (let i = (msg.grants?.length ?? 0) - 1; i >= 0; i--) grant(e, msg.grants![i]!);
       names(e, msg.prefixes);
       if (msg.reasonText !== undefined) e.textTlv(T.ReasonText, msg.reasonText, 'reason text');
       if (msg.reason !== undefined) e.nniTlv(T.Reason, reasonCode<AuthRejectReason>(AuthReasonCode, msg.reason), 'reason');
       e.boolTlv(T.Accepted, msg.accepted);
       e.nniTlv(T.RequestId, msg.requestId, 'request id');
+      break;
+    case 'announcement-result':
+      names(e, msg.prefixes);
+      if (msg.reasonText !== undefined) e.textTlv(T.ReasonText, msg.reasonText, 'reason text');
+      if (msg.reason !== undefined) e.nniTlv(T.Reason, reasonCode<AuthRejectReason>(AuthReasonCode, msg.reason), 'reason');
+      e.boolTlv(T.Accepted, msg.accepted);
+      encodeName(e, T.Pod, msg.pod);
       break;
     case 'qos-telemetry':
       for (let i = msg.entries.length - 1; i >= 0; i--) {

@@ -1,11 +1,11 @@
 /** The DAMC wire format: what other folders may import from src/wire. See PROTOCOL.md. */
 export * from './messages.js';
 export { Name, NameSyntaxError, bytesEqual } from './name.js';
-export { encode } from './encode.js';
+export { encode, prefixEntrySize } from './encode.js';
 export { decode, tryDecode, type DecodeResult } from './decode.js';
 export { DecodeError, type DecodeErrorCode } from './tlv-decoder.js';
-export { lsaBody, announcementBody, policyBody } from './body.js';
-export type { UnsignedLsa, UnsignedAnnouncement, UnsignedPolicy } from './preserved.js';
+export { lsaBody, announcementBody, policyBody, grantBody } from './body.js';
+export type { UnsignedLsa, UnsignedAnnouncement, UnsignedPolicy, UnsignedGrant } from './preserved.js';
 export {
   signLsa,
   verifyLsa,
@@ -13,6 +13,8 @@ export {
   signPolicy,
   verifyPolicy,
   verifyAnnouncement,
+  signGrant,
+  verifyGrant,
   publicKeyFromRaw,
   rawPublicKey,
 } from './sign.js';

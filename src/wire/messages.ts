@@ -28,6 +28,11 @@ export interface LsaHeader {
   readonly kind: LsaKind;
   readonly origin: Name;
   readonly seq: bigint;
+  /**
+   * Part of a split LSA: an origin whose prefixes do not fit one frame floods parts 0..n-1,
+   * each its own LSA (own sequence number, lifetime, signature). Absent means part 0.
+   */
+  readonly part?: number;
 }
 
 export interface AdjacencyEntry {
@@ -39,6 +44,24 @@ export interface PrefixEntry {
   readonly prefix: Name;
   /** Extra cost the origin adds to reach the prefix (0 for its own pod). */
   readonly cost: number;
+  /** The SPA's grant that lets the origin advertise this prefix (routers that check grants need one). */
+  readonly grant?: Grant;
+}
+
+/**
+ * An SPA's permission for one SG to advertise one prefix until `expires`: the SPA (`authority`)
+ * signs (prefix, gateway, authority, expires) with its Ed25519 key. Routers hold the SPAs'
+ * public keys and install a prefix only with a valid, unexpired grant for that prefix and origin.
+ */
+export interface Grant {
+  readonly prefix: Name;
+  /** The SG allowed to originate the prefix (its router name). */
+  readonly gateway: Name;
+  /** The SPA that granted it. */
+  readonly authority: Name;
+  /** Absolute time (ms since the epoch) after which the grant is void. */
+  readonly expires: number;
+  readonly signature: Uint8Array;
 }
 
 interface LsaBase extends LsaHeader {
@@ -86,7 +109,7 @@ export interface DbSummary {
 
 export interface LsaRequest {
   readonly type: 'lsa-request';
-  readonly wanted: readonly { readonly kind: LsaKind; readonly origin: Name }[];
+  readonly wanted: readonly { readonly kind: LsaKind; readonly origin: Name; readonly part?: number }[];
 }
 
 // ---------- class 1: pod -> SG ----------
@@ -126,6 +149,18 @@ export interface AuthResponse {
   readonly reason?: AuthRejectReason;
   readonly reasonText?: string;
   /** Prefixes the decision covers. */
+  readonly prefixes: readonly Name[];
+  /** On accept: one grant per prefix. */
+  readonly grants?: readonly Grant[];
+}
+
+/** SG -> pod: what became of the pod's announcement (a reject is the pod's failure notification). */
+export interface AnnouncementResult {
+  readonly type: 'announcement-result';
+  readonly pod: Name;
+  readonly accepted: boolean;
+  readonly reason?: AuthRejectReason;
+  readonly reasonText?: string;
   readonly prefixes: readonly Name[];
 }
 
@@ -235,6 +270,7 @@ export type Message =
   | PrefixAnnouncement
   | AuthRequest
   | AuthResponse
+  | AnnouncementResult
   | QosTelemetry
   | QosPolicy
   | DataRequest

@@ -6,11 +6,12 @@
  * without breaking its signature. An object built or spread by code has no entry and is
  * encoded from its fields. (A WeakMap keeps the decoded values plain for deepEqual.)
  */
-import type { AdjacencyLsa, PrefixAnnouncement, PrefixLsa, QosPolicy } from './messages.js';
+import type { AdjacencyLsa, Grant, PrefixAnnouncement, PrefixLsa, QosPolicy } from './messages.js';
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;
 export type UnsignedAnnouncement = Omit<PrefixAnnouncement, 'signature'>;
 export type UnsignedPolicy = Omit<QosPolicy, 'signature'>;
+export type UnsignedGrant = Omit<Grant, 'signature'>;
 
 const bodies = new WeakMap<object, Uint8Array>();
 

@@ -1,11 +1,11 @@
 /**
- * Ed25519 signing and verification of LSAs, prefix announcements and QoS policies (node:crypto, no I/O).
+ * Ed25519 signing and verification of LSAs, prefix announcements, QoS policies and SPA grants (node:crypto, no I/O).
  * Verification never throws: a malformed key or signature simply does not verify.
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { announcementBody, lsaBody, policyBody } from './body.js';
-import type { Lsa, PrefixAnnouncement, QosPolicy } from './messages.js';
-import { preserveBody, preservedBody, type UnsignedAnnouncement, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
+import { announcementBody, grantBody, lsaBody, policyBody } from './body.js';
+import type { Grant, Lsa, PrefixAnnouncement, QosPolicy } from './messages.js';
+import { preserveBody, preservedBody, type UnsignedAnnouncement, type UnsignedGrant, type UnsignedLsa, type UnsignedPolicy } from './preserved.js';
 
 export function signLsa(unsigned: UnsignedLsa, privateKey: KeyObject): Lsa {
   const signature = new Uint8Array(sign(null, lsaBody(unsigned), privateKey));
@@ -42,6 +42,16 @@ export function verifyAnnouncement(a: PrefixAnnouncement, publicKey?: KeyObject)
     }
   }
   return check(announcementBody(a), a.signature, key);
+}
+
+export function signGrant(unsigned: UnsignedGrant, privateKey: KeyObject): Grant {
+  const signature = new Uint8Array(sign(null, grantBody(unsigned), privateKey));
+  return keepBody(unsigned, { ...unsigned, signature });
+}
+
+/** Checks the SPA's signature only; whether the grant fits the prefix, origin and time is the caller's rule. */
+export function verifyGrant(g: Grant, publicKey: KeyObject): boolean {
+  return check(grantBody(g), g.signature, publicKey);
 }
 
 /** An Ed25519 public KeyObject from its raw 32 bytes; throws RangeError on another length. */

@@ -27,6 +27,7 @@ export const MsgType = {
   'auth-response': 0x08,
   'qos-telemetry': 0x09,
   'qos-policy': 0x0a,
+  'announcement-result': 0x0b,
   request: 0x10,
   response: 0x11,
   nack: 0x12,
@@ -87,6 +88,11 @@ export const T = {
   SegCount: 0x4b, // nni
   Status: 0x4c, // nni
   Payload: 0x4d, // bytes, always the last field of request/response
+  // service signaling (0x56-0x65)
+  Grant: 0x56, // nested: GrantBody, Signature (skippable: a router that knows no grants ignores it)
+  LsaPart: 0x57, // nni, part number of a split LSA (critical; absent = part 0)
+  GrantBody: 0x58, // nested: Name, Gateway, Authority, Expires; the bytes a grant signature covers
+  Authority: 0x5a, // name: the SPA that signed a grant
   // 0x7a-0x7f: scheduling (class 4)
   PolicyBody: 0x7b, // nested; the bytes a policy signature covers (odd: critical, a router that cannot check it must not use it)
   // service data plane (0x66-0x75)

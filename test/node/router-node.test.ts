@@ -4,53 +4,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Face } from '../../src/face/face.js';
-import { MemoryLink, MemoryLinkWatcher } from '../../src/face/memory-link.js';
-import { fabricInterfaces, RouterNode } from '../../src/node/router-node.js';
-import { MemorySeqStore, VirtualScheduler } from '../../src/routing/index.js';
-import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
-import { logger } from '../../src/util/log.js';
+import { LabNet } from '../service/lab-net.js';
 import { expectedFibs } from './expect-fib.js';
 
 const run = promisify(execFile);
 
-describe('node: router program in-process over memory links (figure2)', function () {
+describe('node: router program in-process over memory links (figure2, with its pods and SPAs)', function () {
   this.timeout(30_000);
-  const sched = new VirtualScheduler();
-  const cfgs = buildNodeConfigs(loadTopology('topologies/figure2.yaml'));
-  const nodes = new Map<string, RouterNode>();
-  const links = new Map<string, MemoryLink>();
   const dir = mkdtempSync(join(tmpdir(), 'damc-node-test-'));
   const sock = join(dir, 'sg1.sock');
-  const log = logger('test:router', {});
-  log.level = 'silent';
+  const net = new LabNet('topologies/figure2.yaml', { sockets: { sg1: sock } });
+  const sched = net.sched;
+  const cfgs = net.cfgs;
+  const nodes = net.routers;
+  const links = net.links;
 
   before(async () => {
-    const faces = new Map<string, Face[]>();
-    const watchers = new Map<string, MemoryLinkWatcher>();
-    const routers = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
-    for (const c of routers) watchers.set(c.node, new MemoryLinkWatcher());
-    for (const c of routers) {
-      for (const i of fabricInterfaces(c)) {
-        if (c.node > i.peerNode) continue; // one link per pair of ends
-        const l = new MemoryLink({ ifname: i.name, watcher: watchers.get(c.node) }, { ifname: i.peerIface, watcher: watchers.get(i.peerNode) }, { scheduler: sched, delayMs: 1 });
-        links.set(`${c.node}:${i.name}`, l);
-        faces.set(c.node, [...(faces.get(c.node) ?? []), l.a]);
-        faces.set(i.peerNode, [...(faces.get(i.peerNode) ?? []), l.b]);
-      }
-    }
-    for (const c of routers) {
-      const n = new RouterNode(c, {
-        faces: faces.get(c.node)!, watcher: watchers.get(c.node), scheduler: sched, seqStore: new MemorySeqStore(), log,
-        controlPath: c.node === 'sg1' ? sock : undefined,
-      });
-      await n.start();
-      nodes.set(c.node, n);
-    }
+    await net.start();
   });
 
   after(() => {
-    for (const n of nodes.values()) n.stop();
+    net.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -68,7 +68,9 @@ describe('routing @docker figure2', function () {
     for (const n of ['sg3', 'sg4', 'sr1', 'sr2']) assert.match(table, new RegExp(`\\b${n}\\s+two-way`), table);
     const ping = await exec(lab_, ['ping', 'sg1', '/damc/router/sg4', '--lab', lab.name]);
     assert.match(ping.stdout, /^\/damc\/router\/sg4: ok, \d+ ms/);
-    await assert.rejects(exec(lab_, ['fib', 'spa1', '--lab', lab.name]), (e: { stderr: string }) => /CONTROL_UNREACHABLE/.test(e.stderr));
+    // An SPA answers on its control socket, but has no routes to show.
+    await assert.rejects(exec(lab_, ['fib', 'spa1', '--lab', lab.name]), (e: { stderr: string }) => /unknown command "fib" \(this is an SPA/.test(e.stderr));
+    await assert.rejects(exec(lab_, ['fib', 'pod1', '--lab', lab.name]), (e: { stderr: string }) => /CONTROL_UNREACHABLE/.test(e.stderr));
   });
 
   it('`ip link set down` inside a container moves FIBs to the other path, and back on up', async () => {

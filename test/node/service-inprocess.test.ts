@@ -11,6 +11,8 @@ import type { Face } from '../../src/face/face.js';
 import { MemoryLink, MemoryLinkWatcher } from '../../src/face/memory-link.js';
 import type { NodeConfig } from '../../src/node/config.js';
 import { Pod } from '../../src/node/pod/pod-main.js';
+import { PodAgent } from '../../src/node/pod/agent.js';
+import { SpaNode } from '../../src/node/spa/index.js';
 import { fabricInterfaces, RouterNode } from '../../src/node/router-node.js';
 import { MemorySeqStore, VirtualScheduler } from '../../src/routing/index.js';
 import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
@@ -56,6 +58,8 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
   const log = logger('test:service', {});
   log.level = 'silent';
   let pump: NodeJS.Timeout | undefined;
+  /** The signaling side: each pod's announcement agent and each SG's SPA, so SGs advertise granted prefixes. */
+  const signaling: { stop(): void }[] = [];
   const proxyOf = (pod: string) => routers.get(cfgs.get(pod)!.interfaces[0]!.peerNode)!.service!.port;
 
   before(async () => {
@@ -82,17 +86,37 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
         faces.set(i.peerNode, [...(faces.get(i.peerNode) ?? []), l.b]);
       }
     }
+    // Pod–SG and SG–SPA links carry class 1 and 3: agents and SPAs on their far ends.
+    const serviceFaces = new Map<string, Face[]>();
+    const agents: PodAgent[] = [];
+    for (const c of rcs) {
+      for (const i of c.interfaces) {
+        if (c.kind !== 'damc-sg' || (i.peerKind !== 'damc-pod' && i.peerKind !== 'damc-spa')) continue;
+        const l = new MemoryLink({ ifname: i.name }, { ifname: i.peerIface }, { scheduler: sched, delayMs: 0.2, mtu: i.mtu });
+        serviceFaces.set(c.node, [...(serviceFaces.get(c.node) ?? []), l.a]);
+        const peer = cfgs.get(i.peerNode)!;
+        if (i.peerKind === 'damc-spa') {
+          const spa = new SpaNode(peer, { faces: [l.b], scheduler: sched, log });
+          await spa.start();
+          signaling.push(spa);
+        } else agents.push(new PodAgent(peer, { face: l.b, scheduler: sched, log }));
+      }
+    }
     for (const c of rcs) {
       const cfg: NodeConfig = {
         ...c,
         ...(c.gatewayPods ? { gatewayPods: c.gatewayPods.map((p) => ({ ...p, address: '127.0.0.1', instances: p.instances.map((i) => ({ ...i, port: ports.get(i.instance)! })) })) } : {}),
       };
       const n = new RouterNode(cfg, {
-        faces: faces.get(c.node)!, watcher: watchers.get(c.node), scheduler: sched, seqStore: new MemorySeqStore(), log,
+        faces: faces.get(c.node)!, serviceFaces: serviceFaces.get(c.node) ?? [], watcher: watchers.get(c.node), scheduler: sched, seqStore: new MemorySeqStore(), log,
         proxy: { listen: true, listenHost: '127.0.0.1', listenPort: 0, timeoutMs: 5_000 },
       });
       await n.start();
       routers.set(c.node, n);
+    }
+    for (const a of agents) {
+      await a.start();
+      signaling.push(a);
     }
     assert.ok(sched.runUntil(() => [...routers.values()].every((r) => r.views.fib().length >= 18), 5_000, 5) >= 0, 'converged');
     pump = setInterval(() => sched.advance(1), 1);
@@ -100,6 +124,7 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
 
   after(() => {
     clearInterval(pump);
+    for (const x of signaling) x.stop();
     for (const n of routers.values()) n.stop();
     for (const p of pods.values()) p.stop();
     agent.destroy();

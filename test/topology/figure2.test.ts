@@ -31,6 +31,24 @@ describe('topologies/figure2.yaml and node configs', () => {
     assert.deepEqual(sg1.timers, { helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 });
   });
 
+  it('gives the service plane its keys and policy: SPA keys to every router, pod keys to SGs and SPAs, instances to pods', () => {
+    const cfgs = buildNodeConfigs(topo);
+    const spaNames = ['spa1', 'spa2', 'spa3', 'spa4'].map((n) => `/damc/spa/${n}`);
+    for (const r of ['sg1', 'sr3']) assert.deepEqual(Object.keys(cfgs.get(r)!.spaKeys!).sort(), spaNames);
+    assert.equal(cfgs.get('sg1')!.spaKeys!['/damc/spa/spa2'], cfgs.get('sr1')!.spaKeys!['/damc/spa/spa2']);
+    assert.deepEqual(Object.keys(cfgs.get('sg1')!.podKeys!), ['pod1'], 'an SG knows its own pods');
+    assert.deepEqual(Object.keys(cfgs.get('spa1')!.podKeys!).sort(), ['pod1', 'pod2', 'pod3', 'pod4']);
+    assert.deepEqual(cfgs.get('spa1')!.spaPolicy!.pod4, ['/A', '/A/4', '/B', '/B/4'], 'by default what the topology declares');
+    assert.deepEqual(cfgs.get('pod3')!.podInstances, ['B/3', 'C/3']);
+    assert.equal(cfgs.get('pod1')!.routerName, '/damc/pod/pod1');
+    assert.equal(cfgs.get('sr1')!.podKeys, undefined);
+  });
+
+  it('an SPA\'s `policy:` replaces the default for the pods it names', () => {
+    const svc = buildNodeConfigs(loadTopology(join(PROJECT_DIR, 'topologies/service-line.yaml')));
+    assert.deepEqual(svc.get('spa1')!.spaPolicy, { pod1: ['/A', '/X'], pod2: ['/B', '/Y'] });
+  });
+
   it('each private key matches the raw public key every other node trusts', () => {
     const cfgs = buildNodeConfigs(topo);
     const msg = Buffer.from('lsa');

@@ -47,16 +47,16 @@ describe('topology generate', () => {
     }
   });
 
-  it('with pods: one SG per pod, each pod behind its SG, SGs attached to SRs', () => {
+  it('with pods: one SG per pod, each pod behind its SG with an SPA beside it, SGs attached to SRs', () => {
     const t = roundTrip('ring', 6, { pods: 3 });
-    assert.equal(t.nodes.size, 12);
+    assert.equal(t.nodes.size, 15);
     for (const k of [1, 2, 3]) {
       const pod = t.nodes.get(`pod${k}`)!;
       assert.equal(pod.kind.name, 'damc-pod');
       assert.deepEqual(pod.services, [`A/${k}`, `S${k}/1`]);
       const sg = t.nodes.get(`sg${k}`)!;
       const peers = sg.interfaces.map((i) => (i.link.a === i ? i.link.b : i.link.a).node.kind.name).sort();
-      assert.deepEqual(peers, ['damc-pod', 'damc-sr']);
+      assert.deepEqual(peers, ['damc-pod', 'damc-spa', 'damc-sr']);
     }
     assert.ok(connected(t));
   });

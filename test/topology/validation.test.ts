@@ -87,6 +87,12 @@ describe('topology validation', () => {
     rejects(() => resolveText('name: t\ntopology:\n  nodes:\n    s: { kind: damc-sr, services: ["A/1"] }\n'), 'SERVICE_NOT_ON_POD');
   });
 
+  it('policy: only on a damc-spa, naming pods of the lab, with prefixes like /Z', () => {
+    rejects(() => resolveText('name: t\ntopology:\n  nodes:\n    s: { kind: damc-sr, policy: { p: ["/Z"] } }\n'), 'POLICY_NOT_ON_SPA', 'node s');
+    rejects(() => resolveText('name: t\ntopology:\n  nodes:\n    a: { kind: damc-spa, policy: { p: ["/Z"] } }\n'), 'POLICY_UNKNOWN_POD', "'p'");
+    rejects(() => resolveText('name: t\ntopology:\n  nodes:\n    p: { kind: damc-pod }\n    a: { kind: damc-spa, policy: { p: ["Z"] } }\n'), 'POLICY_INVALID', "'Z'");
+  });
+
   it('merges defaults < kinds < node, resolves binds from the file directory, and reads costs', () => {
     const dir = mkdtempSync(join(tmpdir(), 't-lab-topo-'));
     try {

@@ -1,6 +1,6 @@
 /** fast-check generators for every DAMC message, shared by the property and fuzz tests. */
 import fc from 'fast-check';
-import { Name, type Lsa, type Message, type PrefixAnnouncement } from '../../src/wire/index.js';
+import { Name, type Grant, type Lsa, type Message, type PrefixAnnouncement } from '../../src/wire/index.js';
 
 const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
   fc.record(model, { noNullPrototype: true }) as unknown as fc.Arbitrary<T>;
@@ -18,9 +18,15 @@ const bytes = (max: number) => fc.uint8Array({ maxLength: max });
 const hop = fc.integer({ min: 0, max: 255 });
 
 const lsaKind = fc.constantFrom('adjacency' as const, 'prefix' as const);
-const header = rec({ kind: lsaKind, origin: name, seq: u64 });
+/** Adds `part` (1..) to some values: part 0 is never a field, so it never appears decoded. */
+const withPart = <T extends object>(a: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.tuple(a, fc.option(fc.integer({ min: 1, max: 70_000 }), { nil: undefined })).map(([v, part]) => (part === undefined ? v : { ...v, part }));
+const header = withPart(rec({ kind: lsaKind, origin: name, seq: u64 }));
+export const grant: fc.Arbitrary<Grant> = rec({ prefix: name, gateway: name, authority: name, expires: nat, signature: bytes(64) });
+const prefixEntry = fc.tuple(rec({ prefix: name, cost: nat }), fc.option(grant, { nil: undefined }))
+  .map(([e, g]) => (g === undefined ? e : { ...e, grant: g }));
 
-export const lsa: fc.Arbitrary<Lsa> = fc.oneof(
+export const lsa: fc.Arbitrary<Lsa> = withPart<Lsa>(fc.oneof(
   rec({
     kind: fc.constant('adjacency' as const),
     origin: name,
@@ -34,10 +40,10 @@ export const lsa: fc.Arbitrary<Lsa> = fc.oneof(
     origin: name,
     seq: u64,
     lifetimeS: nat,
-    prefixes: fc.array(rec({ prefix: name, cost: nat }), { maxLength: 4 }),
+    prefixes: fc.array(prefixEntry, { maxLength: 4 }),
     signature: bytes(64),
   }),
-);
+));
 
 export const announcement: fc.Arbitrary<PrefixAnnouncement> = rec({
   type: fc.constant('prefix-announcement' as const),
@@ -59,16 +65,26 @@ const authResponse = fc
     fc.option(text, { nil: undefined }),
   )
   .map(([m, reason, reasonText]) => ({ ...m, ...(reason === undefined ? {} : { reason }), ...(reasonText === undefined ? {} : { reasonText }) }));
+const authResponseWithGrants = fc.tuple(authResponse, fc.array(grant, { maxLength: 3 }))
+  .map(([m, grants]) => (grants.length === 0 ? m : { ...m, grants }));
+const announcementResult = fc
+  .tuple(
+    rec({ type: fc.constant('announcement-result' as const), pod: name, accepted: fc.boolean(), prefixes: names }),
+    fc.option(fc.constantFrom('bad-signature' as const, 'not-authorized' as const, 'other' as const), { nil: undefined }),
+    fc.option(text, { nil: undefined }),
+  )
+  .map(([m, reason, reasonText]) => ({ ...m, ...(reason === undefined ? {} : { reason }), ...(reasonText === undefined ? {} : { reasonText }) }));
 
 export const message: fc.Arbitrary<Message> = fc.oneof(
   rec({ type: fc.constant('hello' as const), router: name, iface: text, helloIntervalMs: nat, deadIntervalMs: nat, neighbors: names }),
   rec({ type: fc.constant('lsa' as const), lsa }),
   rec({ type: fc.constant('lsa-ack' as const), acks: fc.array(header, { maxLength: 4 }) }),
   rec({ type: fc.constant('db-summary' as const), headers: fc.array(header, { maxLength: 4 }), last: fc.boolean() }),
-  rec({ type: fc.constant('lsa-request' as const), wanted: fc.array(rec({ kind: lsaKind, origin: name }), { maxLength: 4 }) }),
+  rec({ type: fc.constant('lsa-request' as const), wanted: fc.array(withPart(rec({ kind: lsaKind, origin: name })), { maxLength: 4 }) }),
   announcement,
   rec({ type: fc.constant('auth-request' as const), requestId: u64, gateway: name, announcement }),
-  authResponse,
+  authResponseWithGrants,
+  announcementResult,
   rec({
     type: fc.constant('qos-telemetry' as const),
     reporter: name,

@@ -8,6 +8,7 @@ import {
   Name,
   rawPublicKey,
   signAnnouncement,
+  signGrant,
   signLsa,
   signPolicy,
   type Message,
@@ -24,6 +25,7 @@ export function keyFromSeed(seedByte: number): KeyObject {
 export const routerKey = keyFromSeed(1);
 export const podKey = keyFromSeed(2);
 export const scscKey = keyFromSeed(3);
+export const spaKey = keyFromSeed(4);
 
 const n = (s: string): Name => Name.parse(s);
 
@@ -72,6 +74,14 @@ export const examples: Record<MessageType, Message> = {
     reason: 'prefix-conflict',
     reasonText: '/B is owned by pod2',
     prefixes: [n('/B')],
+  },
+  'announcement-result': {
+    type: 'announcement-result',
+    pod: n('/damc/pod/pod1'),
+    accepted: false,
+    reason: 'not-authorized',
+    reasonText: 'pod1 may not own /Z',
+    prefixes: [n('/Z')],
   },
   'qos-telemetry': {
     type: 'qos-telemetry',
@@ -128,4 +138,27 @@ export const examples: Record<MessageType, Message> = {
     hopLimit: 31,
     reporter: n('/damc/router/sr1'),
   },
+};
+
+/** An SPA's grant for sg1 to advertise /B (what auth-response accepts with and a prefix entry carries). */
+export const grant = signGrant(
+  { prefix: n('/B'), gateway: n('/damc/router/sg1'), authority: n('/damc/spa/spa1'), expires: 1_700_000_600_000 },
+  spaKey,
+);
+
+/**
+ * The service-signaling fields in use, beyond one example per message type: an accept with its
+ * grant, and part 1 of a split prefix LSA whose entry carries its grant. PROTOCOL.md shows them
+ * under `<!-- extra: NAME -->`.
+ */
+export const extraExamples: Record<string, Message> = {
+  'auth-response-accept': { type: 'auth-response', requestId: 10n, accepted: true, prefixes: [n('/B')], grants: [grant] },
+  'lsa-granted-part': {
+    type: 'lsa',
+    lsa: signLsa(
+      { kind: 'prefix', origin: n('/damc/router/sg1'), seq: 8n, lifetimeS: 3600, part: 1, prefixes: [{ prefix: n('/B'), cost: 0, grant }] },
+      routerKey,
+    ),
+  },
+  'lsa-ack-part': { type: 'lsa-ack', acks: [{ kind: 'prefix', origin: n('/damc/router/sg1'), seq: 8n, part: 1 }] },
 };

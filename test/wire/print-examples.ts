@@ -8,7 +8,7 @@
 import { encode, type Message } from '../../src/wire/index.js';
 import { MsgType, T } from '../../src/wire/types.js';
 import { writeFileSync } from 'node:fs';
-import { examples } from './examples.js';
+import { examples, extraExamples } from './examples.js';
 import { ethernetFrame, pcapFile } from './pcap.js';
 
 const typeNames = new Map<number, string>([
@@ -19,7 +19,7 @@ const containers = new Set<number>([
   ...Object.values(MsgType),
   T.Name, T.Router, T.Origin, T.Pod, T.Gateway, T.Reporter, T.Target, T.Requester,
   T.AdjacencyEntry, T.PrefixEntry, T.LsaBody, T.LsaHeader, T.LsaWanted, T.AnnouncementBody,
-  T.QosSample, T.PolicyEntry, T.Instance, T.Nexthop, T.PolicyBody,
+  T.QosSample, T.PolicyEntry, T.Instance, T.Nexthop, T.PolicyBody, T.Grant, T.GrantBody, T.Authority,
 ]);
 
 export function hex(b: Uint8Array, perLine = 16): string {
@@ -81,12 +81,12 @@ export function tree(b: Uint8Array): string {
   return lines.join('\n');
 }
 
-export function examplesMarkdown(): string {
+export function examplesMarkdown(extra = false): string {
   const parts: string[] = [];
-  for (const [type, m] of Object.entries(examples)) {
+  for (const [type, m] of Object.entries(extra ? extraExamples : examples)) {
     const b = encode(m);
     parts.push(
-      `### ${type}\n\n${render(m)}\n\n<!-- example: ${type} -->\n\`\`\`hex\n${hex(b)}\n\`\`\`\n\n<details><summary>TLV tree</summary>\n\n\`\`\`\n${tree(b)}\n\`\`\`\n</details>\n`,
+      `### ${type}\n\n${render(m)}\n\n<!-- ${extra ? 'extra' : 'example'}: ${type} -->\n\`\`\`hex\n${hex(b)}\n\`\`\`\n\n<details><summary>TLV tree</summary>\n\n\`\`\`\n${tree(b)}\n\`\`\`\n</details>\n`,
     );
   }
   return parts.join('\n');
@@ -98,6 +98,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // One frame of every message, for trying the Wireshark dissector by hand.
     writeFileSync(process.argv[at + 1]!, pcapFile(Object.values(examples).map((m) => ethernetFrame(encode(m)))));
   } else {
-    console.log(examplesMarkdown());
+    console.log(examplesMarkdown(process.argv.includes('--extra')));
   }
 }

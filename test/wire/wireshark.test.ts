@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode, Name, type MessageType } from '../../src/wire/index.js';
-import { examples } from './examples.js';
+import { examples, extraExamples } from './examples.js';
+
+const nExamples = Object.keys(examples).length;
+const nExtra = Object.keys(extraExamples).length;
+/** Index of the first hand-made frame after the examples. */
+const base = nExamples + nExtra;
 import { MUTATIONS, mutate, Rng } from './mutator.js';
 import { ethernetFrame, pcapFile } from './pcap.js';
 
@@ -30,6 +35,7 @@ const expected: Record<MessageType, string[]> = {
   'qos-policy': ['DAMC, QoS Policy', 'Policy Body (signed)', 'Signature: ', 'Origin: /damc/scsc', 'Policy Version: 5', 'Expires (ms): 1700000060000', 'Name: /B/4', 'Weight: 3'],
   request: ['DAMC, Request', 'Request /B/4/echo id=42 hop=32', 'Hop Limit: 32', 'Name: /B/4/echo', 'Requester: /damc/router/sg1', 'Request ID: 42', 'Segment Index: 0', 'Segment Count: 1', 'Payload: 6869'],
   response: ['DAMC, Response', 'Hop Limit: 30', 'Name: /B/4/echo', 'Request ID: 42', 'Status: 200'],
+  'announcement-result': ['DAMC, Announcement Result', 'Announcement Result /damc/pod/pod1 accepted=false not-authorized /Z', 'Pod: /damc/pod/pod1', 'Accepted: false', 'Reason: not-authorized (2)', 'Reason Text: pod1 may not own /Z', 'Name: /Z'],
   nack: ['DAMC, Nack', 'Nack no-route /C/echo', 'Hop Limit: 31', 'Reason: no-route (1)', 'Reporter: /damc/router/sr1', 'Request ID: 43'],
 };
 
@@ -50,6 +56,7 @@ describe('wire: Wireshark dissector @tshark', function () {
     const odd = Name.parse('/a%2Fb/%00/...');
     const payloads = [
       ...Object.values(examples).map(encode),
+      ...Object.values(extraExamples).map(encode),
       // a name with escapes, 3-byte lengths and a 64-bit request id
       encode({ type: 'request', name: odd, requester: Name.parse('/g'), requestId: 2n ** 63n + 5n, hopLimit: 1, segIndex: 2, segCount: 3, payload: new Uint8Array(600) }),
       // an unknown skippable (0x50) and an unknown critical (0x51) field in a request
@@ -58,7 +65,7 @@ describe('wire: Wireshark dissector @tshark', function () {
       Uint8Array.of(1, 0x10, 0x40, 0x15), // truncated
     ];
     const rng = new Rng(7);
-    const corpus = payloads.slice(0, 13);
+    const corpus = payloads.slice(0, base);
     for (let i = 0; i < 300; i++) payloads.push(mutate(rng, corpus, MUTATIONS[i % MUTATIONS.length]!));
     const pcap = join(dir, 'damc.pcap');
     writeFileSync(pcap, pcapFile(payloads.map((p) => ethernetFrame(p))));
@@ -84,21 +91,29 @@ describe('wire: Wireshark dissector @tshark', function () {
     });
   });
 
+  it('shows grants (prefix, gateway, authority, expiry) and LSA part numbers', () => {
+    const [accept, lsa, ack] = [frames[nExamples]!, frames[nExamples + 1]!, frames[nExamples + 2]!];
+    for (const s of ['Accepted: true', 'Grant', 'Grant Body (signed)', 'Gateway: /damc/router/sg1', 'Authority: /damc/spa/spa1', 'Expires (ms): 1700000600000']) assert.ok(accept.includes(s), `${s}:\n${accept}`);
+    for (const s of ['LSA prefix /damc/router/sg1 seq=8 part=1', 'LSA Part: 1', 'Authority: /damc/spa/spa1']) assert.ok(lsa.includes(s), `${s}:\n${lsa}`);
+    assert.ok(ack.includes('LSA Part: 1'), ack);
+    for (const f of [accept, lsa, ack]) assert.ok(!/Lua Error|Malformed|Unknown TLV/.test(f), f);
+  });
+
   it('prints escaped names like Name.toString, and full 64-bit request ids', () => {
-    const text = frames[13]!;
+    const text = frames[base]!;
     assert.ok(text.includes('Name: /a%2Fb/%00/...'), text);
     assert.ok(text.includes(`Request ID: ${2n ** 63n + 5n}`), text);
     assert.ok(text.includes('Segment Index: 2'), text);
   });
 
   it('marks unknown fields as skippable or critical', () => {
-    assert.match(frames[14]!, /Unknown TLV.*type 80 \(0x50\).*skippable/);
-    assert.match(frames[15]!, /Unknown TLV.*type 81 \(0x51\).*critical/);
-    assert.ok(frames[14]!.includes('Hop Limit: 32'), 'the known fields around it still show');
+    assert.match(frames[base + 1]!, /Unknown TLV.*type 80 \(0x50\).*skippable/);
+    assert.match(frames[base + 2]!, /Unknown TLV.*type 81 \(0x51\).*critical/);
+    assert.ok(frames[base + 1]!.includes('Hop Limit: 32'), 'the known fields around it still show');
   });
 
   it('flags a truncated frame as malformed, and survives 300 mutated frames without a Lua error', () => {
-    assert.match(frames[16]!, /Malformed|cut short/);
+    assert.match(frames[base + 3]!, /Malformed|cut short/);
     const luaErrors = frames.filter((f) => f.includes('Lua Error'));
     assert.deepEqual(luaErrors.slice(0, 1), []);
   });

@@ -16,7 +16,7 @@ import { shellWords } from './shell-words.js';
 
 /** Top-level or node keys only containerlab files use: their presence makes a file one. */
 const CLAB_TOP_KEYS = ['prefix', 'mgmt', 'settings', 'debug'] as const;
-const DAMC_NODE_KEYS = new Set(['kind', 'image', 'env', 'binds', 'labels', 'cmd', 'services']);
+const DAMC_NODE_KEYS = new Set(['kind', 'image', 'env', 'binds', 'labels', 'cmd', 'services', 'policy']);
 const SPECIAL_KINDS: Record<string, EndKind> = { bridge: 'bridge', 'ovs-bridge': 'bridge', host: 'host', 'ext-container': 'ext' };
 
 /**
@@ -102,7 +102,7 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
     const where = `node ${name}`;
     if (typeof node.cmd === 'string') cmds.set(name, shellWords(node.cmd, `${where}: cmd`));
     else if (node.cmd) cmds.set(name, node.cmd);
-    const { services } = (t.nodes[name] ?? {}) as RawNode;
+    const { services, policy } = (t.nodes[name] ?? {}) as RawNode;
     nodes[name] = {
       kind: node.kind,
       ...(node.image !== undefined ? { image: node.image } : {}),
@@ -111,6 +111,7 @@ export function flattenClab(raw: RawTopology, o: ClabResolveOptions): ClabFlat {
       ...(node.labels ? { labels: node.labels } : {}),
       ...(cmds.has(name) ? { cmd: cmds.get(name)! } : {}),
       ...(services ? { services } : {}),
+      ...(policy ? { policy } : {}),
     };
     specs.set(name, nodeSpec(name, node, damc, o));
   }
