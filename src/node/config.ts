@@ -50,6 +50,8 @@ export interface NodeConfig {
   podCmd?: string[];
   /** An SG: the pods behind it (their address on the pod link and their instances' ports). */
   gatewayPods?: GatewayPodConfig[];
+  // ---- scheduling (src/node/sg/sg-scheduling.ts): probe period and the no-policy spread ----
+  scheduling?: { probeIntervalMs?: number; spread?: 'nearest' | 'pool' };
 }
 
 export interface PodServiceConfig {

@@ -19,6 +19,7 @@ import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
 import { ServiceGateway, type ServiceGatewayOptions } from './sg/service-gateway.js';
 import { VIEW_NAMES, Views, type ViewName } from './views.js';
+import { schedulingControl } from './sg/scheduling-control.js';
 
 export interface RouterNodeDeps {
   faces: readonly Face[];
@@ -96,6 +97,7 @@ export class RouterNode {
       return this.views[v]();
     }
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
+    if (req.cmd === 'metrics' || req.cmd === 'policies') return schedulingControl(req.cmd, this.service, this.deps.scheduler.now());
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
     throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'ping'].join(', ')}`);
   }
