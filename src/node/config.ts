@@ -50,8 +50,17 @@ export interface NodeConfig {
   podCmd?: string[];
   /** An SG: the pods behind it (their address on the pod link and their instances' ports). */
   gatewayPods?: GatewayPodConfig[];
-  // ---- scheduling (src/node/sg/sg-scheduling.ts): probe period and the no-policy spread ----
-  scheduling?: { probeIntervalMs?: number; spread?: 'nearest' | 'pool' };
+  // ---- scheduling (src/node/sg/sg-scheduling.ts, src/node/scsc): topology `scheduling:` ----
+  scheduling?: {
+    /** SG: probe period per instance (default 1 s). */
+    probeIntervalMs?: number;
+    /** SG: with no policy, the nearest instances (default) or every instance of the pool. */
+    spread?: 'nearest' | 'pool';
+    /** SCSC: the preset conditions (max RTT ms, loss, error rate, health). */
+    conditions?: { maxRttMs?: number; maxLoss?: number; maxErrorRate?: number; health?: boolean };
+    /** SCSC: how long a pushed policy lives (default 15 s). */
+    policyLifetimeMs?: number;
+  };
 }
 
 export interface PodServiceConfig {

@@ -11,7 +11,7 @@ const path = process.argv[2] ?? NODE_CONFIG_PATH;
 const cfg = JSON.parse(readFileSync(path, 'utf8')) as NodeConfig;
 const log = logger(`node:${cfg.kind}`, { node: cfg.node });
 
-if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {
+if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr' || cfg.kind === 'damc-scsc') {
   const { runRouter } = await import('./router-main.js');
   try {
     await runRouter(cfg, logger('router', { node: cfg.node }));

@@ -19,7 +19,7 @@ import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
 import { ServiceGateway, type ServiceGatewayOptions } from './sg/service-gateway.js';
 import { VIEW_NAMES, Views, type ViewName } from './views.js';
-import { schedulingControl } from './sg/scheduling-control.js';
+import { SCHEDULING_COMMANDS, SchedulingHooks } from './scsc/router-hooks.js';
 
 export interface RouterNodeDeps {
   faces: readonly Face[];
@@ -35,7 +35,8 @@ export interface RouterNodeDeps {
 
 /** Interfaces the routing protocol runs on: links to other SGs and SRs. */
 export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
-  return cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
+  // The SCSC runs routing as a one-link stub router (src/node/scsc/scsc-node.ts says why).
+  return cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr' || i.peerKind === 'damc-scsc');
 }
 
 /** Timers beyond the lab's four, derived from them (see the README's routing section). */
@@ -61,6 +62,8 @@ export class RouterNode {
   private readonly pings = new Map<bigint, (p: DataPacket) => void>();
   /** An SG's service plane (HTTP proxy, transport, its pod's instances). */
   readonly service: ServiceGateway | undefined;
+  /** Policies held (SG, SR), telemetry sent (SG), the SCSC program (SCSC): src/node/scsc. */
+  readonly scheduling: SchedulingHooks;
 
   constructor(private readonly cfg: NodeConfig, private readonly deps: RouterNodeDeps) {
     const name = Name.parse(cfg.routerName);
@@ -74,12 +77,14 @@ export class RouterNode {
     });
     this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
     if (cfg.kind === 'damc-sg') this.service = new ServiceGateway(cfg, this.host.core, deps.scheduler, deps.log.child({ ns: 'sg' }), deps.proxy);
+    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service);
   }
 
   async start(): Promise<void> {
     this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router starting');
     this.host.start();
     await this.service?.start();
+    this.scheduling.start();
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 
@@ -87,6 +92,7 @@ export class RouterNode {
   stop(): void {
     this.host.stop();
     this.service?.stop();
+    this.scheduling.stop();
     this.control?.close();
   }
 
@@ -97,7 +103,7 @@ export class RouterNode {
       return this.views[v]();
     }
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
-    if (req.cmd === 'metrics' || req.cmd === 'policies') return schedulingControl(req.cmd, this.service, this.deps.scheduler.now());
+    if ((SCHEDULING_COMMANDS as readonly string[]).includes(req.cmd)) return this.scheduling.control(req.cmd as (typeof SCHEDULING_COMMANDS)[number]);
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
     throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'ping'].join(', ')}`);
   }
@@ -127,7 +133,7 @@ export class RouterNode {
   }
 
   private deliver(p: DataPacket): void {
-    if (this.service?.receive(p)) return;
+    if (this.service?.receive(p) || this.scheduling.receive(p)) return;
     const core = this.host.core;
     if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
       // A request to this router's own name: echo it back (what `ctl ping` uses).

@@ -50,7 +50,8 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
   const trust: Record<string, string> = {};
   const routerNodes: Record<string, string> = {};
   for (const n of topo.nodes.values()) {
-    if (!n.kind.router) continue;
+    // The SCSC is trusted too: it runs routing as a stub router and signs policies.
+    if (!n.kind.router && n.kind.name !== 'damc-scsc') continue;
     trust[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
     routerNodes[routerNameOf(n)] = n.name;
   }
@@ -71,7 +72,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
         };
       }),
       ...(gateway ? { gateway } : {}),
-      prefixes: prefixesOf(n),
+      prefixes: n.kind.name === 'damc-scsc' ? ['/damc/scsc'] : prefixesOf(n),
       privateKeyPem: keys.get(n.name)!.privateKeyPem,
       trust,
       routerNodes,

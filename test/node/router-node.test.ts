@@ -28,7 +28,7 @@ describe('node: router program in-process over memory links (figure2)', function
   before(async () => {
     const faces = new Map<string, Face[]>();
     const watchers = new Map<string, MemoryLinkWatcher>();
-    const routers = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
+    const routers = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc');
     for (const c of routers) watchers.set(c.node, new MemoryLinkWatcher());
     for (const c of routers) {
       for (const i of fabricInterfaces(c)) {
@@ -75,8 +75,9 @@ describe('node: router program in-process over memory links (figure2)', function
     assert.match(tableOut, /^INTERFACE\s+NEIGHBOR\s+STATE/);
     assert.match(tableOut, /eth3\s+sr1\s+two-way/);
     const lsdb = JSON.parse((await run(process.execPath, ['dist/src/node/ctl.js', '--socket', sock, 'lsdb', '--json'])).stdout) as { origin: string; kind: string }[];
-    assert.equal(lsdb.filter((e) => e.kind === 'adjacency').length, 7);
-    assert.equal(lsdb.filter((e) => e.kind === 'prefix').length, 4);
+    // 7 SGs and SRs, and the SCSC's stub router (its adjacency to sr3 and its /damc/scsc prefix).
+    assert.equal(lsdb.filter((e) => e.kind === 'adjacency').length, 8);
+    assert.equal(lsdb.filter((e) => e.kind === 'prefix').length, 5);
     const counters = JSON.parse((await run(process.execPath, ['dist/src/node/ctl.js', '--socket', sock, 'counters', '--json'])).stdout) as { router: Record<string, number> };
     assert.equal(counters.router.lsaDropBadSignature, 0);
     assert.ok(counters.router.lsaNew! > 0);

@@ -71,7 +71,7 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
     }
     const faces = new Map<string, Face[]>();
     const watchers = new Map<string, MemoryLinkWatcher>();
-    const rcs = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
+    const rcs = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc');
     for (const c of rcs) watchers.set(c.node, new MemoryLinkWatcher());
     for (const c of rcs) {
       for (const i of fabricInterfaces(c)) {

@@ -39,7 +39,7 @@ export class ServiceNet {
     }
     const faces = new Map<string, Face[]>();
     const watchers = new Map<string, MemoryLinkWatcher>();
-    const rcs = [...this.cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
+    const rcs = [...this.cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc');
     for (const c of rcs) watchers.set(c.node, new MemoryLinkWatcher());
     for (const c of rcs) {
       for (const i of fabricInterfaces(c)) {
@@ -62,7 +62,7 @@ export class ServiceNet {
       await n.start();
       this.routers.set(c.node, n);
     }
-    assert.ok(this.sched.runUntil(() => [...this.routers.values()].every((r) => r.views.fib().length >= 18), 5_000, 5) >= 0, 'converged');
+    assert.ok(this.sched.runUntil(() => [...this.routers.values()].every((r) => r.views.fib().length >= 20), 5_000, 5) >= 0, 'converged');
     this.pump = setInterval(() => this.sched.advance(1), 1);
   }
 

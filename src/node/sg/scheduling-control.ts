@@ -3,7 +3,7 @@
  * `policies` (what `lab policies` prints: the held policies, rejection counters and local
  * ejections, as text and JSON).
  */
-import { formatPolicies } from '../../scheduling/index.js';
+import { formatPolicies, policyMetrics, renderPrometheus, type PolicyStore } from '../../scheduling/index.js';
 import type { ServiceGateway } from './service-gateway.js';
 
 export interface PoliciesView {
@@ -13,13 +13,12 @@ export interface PoliciesView {
   ejected: { pool: string; instance: string; ejectUntil: number }[];
 }
 
-export function schedulingControl(cmd: 'metrics' | 'policies', sg: ServiceGateway | undefined, now: number): string | PoliciesView {
-  if (!sg) {
-    if (cmd === 'metrics') return '';
-    return { text: 'this router holds no policy store (only SGs schedule pool requests so far)', policies: [], counters: {}, ejected: [] };
-  }
-  const s = sg.scheduling;
-  if (cmd === 'metrics') return s.metrics();
+/** An SG's view (`sg`), or an SR's (`store` only: it holds policies but balances no pools). */
+export function schedulingControl(cmd: 'metrics' | 'policies', sg: ServiceGateway | undefined, now: number, store?: PolicyStore): string | PoliciesView {
+  const policies = sg?.scheduling.policies ?? store;
+  if (!policies) throw new Error('this node holds no policies');
+  if (cmd === 'metrics') return sg ? sg.scheduling.metrics() : renderPrometheus(policyMetrics(policies, now));
+  const s = { policies, ejections: () => sg?.scheduling.ejections() ?? [] };
   const ejected = s.ejections();
   const lines = [formatPolicies(s.policies, now)];
   for (const e of ejected) lines.push(`locally ejected: ${e.instance} (pool ${e.pool}) for ${((e.ejectUntil - now) / 1000).toFixed(1)} s more`);

@@ -28,8 +28,10 @@ import {
   type MetricFamily,
   type Outcome,
   type PolicyVerifier,
+  type Candidate,
   type RoutedInstance,
 } from '../../scheduling/index.js';
+import type { PolicyEntry } from '../../wire/messages.js';
 import type { Logger } from '../../util/log.js';
 import type { Name } from '../../wire/name.js';
 
@@ -122,17 +124,14 @@ export class SgScheduling {
     const now = this.scheduler.now();
     const routed = this.routed(pool).filter((r) => !exclude || !r.name.equals(exclude));
     if (routed.length === 0) return undefined;
-    const names = routed.map((r) => r.name);
     const d = this.detector(pool);
     d.setHosts(this.routed(pool).map((r) => r.name));
     this.planner.called(pool, now);
     this.planner.setInstances(pool, this.routed(pool).map((r) => r.name), now);
     this.scheduleProbes();
     const entry = this.policies.lookup(pool, now);
-    const policy = entry && entry.prefix.equals(pool) ? entry : undefined;
-    // A policy may name instances this SG cannot reach (yet): only routed ones are candidates.
-    const cands = candidatesFor(policy, routed).filter((c) => names.some((n) => n.equals(c.name)));
-    const c = pick(cands.length ? cands : candidatesFor(undefined, routed), this.random, { excluded: (n) => d.isEjected(n), active: (n) => this.inflight.get(n) });
+    const policy = entry && entry.prefix.equals(pool) && entry.instances.length > 0 ? entry : undefined;
+    const c = pick(policyCandidates(policy, routed), this.random, { excluded: (n) => d.isEjected(n), active: (n) => this.inflight.get(n) });
     if (c) this.picks.set(c.name.key, (this.picks.get(c.name.key) ?? 0) + 1);
     return c?.name;
   }
@@ -220,6 +219,24 @@ export class SgScheduling {
     fams.push(...mergeFamilies([...this.detectors].map(([k, d]) => outlierMetrics(k, d))));
     return renderPrometheus(fams);
   }
+}
+
+/**
+ * The candidates under a policy: the lowest routing cost level that still has an instance the
+ * policy allows (weight > 0; an instance it does not name counts as allowed, weight 1), with the
+ * policy's weights. With spread 'pool' every routed instance is at cost 0, so that is the
+ * policy's weights over the whole pool; with 'nearest' it is shortest path among the instances
+ * the SCSC keeps in. Instances the policy names but the FIB does not reach are never candidates.
+ */
+export function policyCandidates(policy: PolicyEntry | undefined, routed: readonly RoutedInstance[]): Candidate[] {
+  if (!policy) return candidatesFor(undefined, routed);
+  const weight = (n: Name) => policy.instances.find((i) => i.name.equals(n))?.weight ?? 1;
+  const costs = [...new Set(routed.map((r) => r.cost))].sort((a, b) => a - b);
+  for (const cost of costs) {
+    const level = routed.filter((r) => r.cost === cost).map((r) => ({ name: r.name, weight: weight(r.name) }));
+    if (level.some((c) => c.weight > 0)) return level;
+  }
+  return candidatesFor(undefined, routed);
 }
 
 /** outlierMetrics gives one set of families per pool; Prometheus wants each name once. */
