@@ -79,6 +79,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       timers: { ...topo.timers },
       env: { ...n.env },
       ...serviceConfig(topo, n),
+      ...(topo.scheduling && (n.kind.name === 'damc-sg' || n.kind.name === 'damc-scsc') ? { scheduling: topo.scheduling } : {}),
     });
   }
   return out;

@@ -60,6 +60,13 @@ export interface ResolvedTopology {
   timers: Timers;
   /** IPv4 subnets of the pod–SG links (fabric links have none). */
   addresses: AddressPlan;
+  /** The `scheduling:` stanza, conditions checked and completed (given to SGs and the SCSC). */
+  scheduling?: {
+    spread?: 'nearest' | 'pool';
+    probeIntervalMs?: number;
+    policyLifetimeMs?: number;
+    conditions: { maxRttMs?: number; maxLoss?: number; maxErrorRate?: number; health: boolean };
+  };
 }
 
 export function peerOf(i: ResolvedInterface): ResolvedInterface {
