@@ -48,18 +48,20 @@ export async function ctl(lab: Lab, node: string, cmd: string): Promise<unknown>
 }
 
 /**
- * Seconds from `at` to the first call after which at most 10% of the calls (to the end) went to
- * `away`; undefined if that never happens. Also the calls failed after `at`.
+ * Seconds from `at` to the first call from which on every run of 20 consecutive calls has at
+ * most 2 (10%) served by `away`; undefined if that never happens. Also the calls failed after `at`.
  */
-export function shiftAfter(calls: readonly Call[], at: number, away: string): { shiftS: number | undefined; failed: number } {
+export function shiftAfter(calls: readonly Call[], at: number, away: string, run = 20): { shiftS: number | undefined; failed: number } {
   const after = calls.filter((c) => c.t >= at);
   const failed = after.filter((c) => c.code !== 200).length;
-  for (let i = 0; i < after.length; i++) {
-    const rest = after.slice(i);
-    if (rest.length < 10) break;
-    if (rest.filter((c) => c.instance === away).length / rest.length <= 0.1) return { shiftS: (after[i]!.t - at) / 1000, failed };
+  if (after.length < run) return { shiftS: undefined, failed };
+  let first: number | undefined;
+  for (let j = after.length - run; j >= 0; j--) {
+    const n = after.slice(j, j + run).filter((c) => c.instance === away).length;
+    if (n > run / 10) break;
+    first = j;
   }
-  return { shiftS: undefined, failed };
+  return { shiftS: first === undefined ? undefined : (after[first]!.t - at) / 1000, failed };
 }
 
 /** Until the lab carries pod1's calls to /B/4 and sg1 holds a policy from the SCSC (or `ms`). */
@@ -76,15 +78,18 @@ export async function waitReady(lab: Lab, ms: number): Promise<number> {
 
 export interface Figures { delay_shift_s: number | null; delay_failed: number; error_drain_s: number | null; error_failed: number; scsc_kill_failed: number }
 
-/** B/4 200 ms slower at 1.5 s into an 8 s stream. */
-export async function delayCase(lab: Lab): Promise<{ shiftS: number | undefined; failed: number; calls: Call[] }> {
+/** B/4 200 ms slower at 1.5 s into an 8 s stream, then back to normal for a 6 s stream. */
+export async function delayCase(lab: Lab): Promise<{ shiftS: number | undefined; failed: number; calls: Call[]; b4ShareAfterRecovery: number }> {
   const stream = callStream(lab, 8000);
   await sleep(1500);
   const at = Date.now();
   await pod(lab, 'pod4', { cmd: 'service-set', instance: 'B/4', delayMs: 200 });
   const calls = await stream;
   await pod(lab, 'pod4', { cmd: 'service-set', instance: 'B/4', delayMs: 0 });
-  return { ...shiftAfter(calls, at, 'B/4'), calls };
+  const again = await callStream(lab, 6000);
+  const tail = again.slice(Math.floor(again.length / 2));
+  const shift = shiftAfter(calls, at, 'B/4');
+  return { ...shift, failed: shift.failed + again.filter((c) => c.code !== 200).length, calls, b4ShareAfterRecovery: tail.filter((c) => c.instance === 'B/4').length / Math.max(1, tail.length) };
 }
 
 /** B/4 answers 500 at 1.5 s into a 5 s stream; drain = until sg1 shows it ejected. */

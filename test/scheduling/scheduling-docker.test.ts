@@ -35,11 +35,12 @@ describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the
     await sleep(3000); // let B/4 back in before the next case
   });
 
-  it('B/4 200 ms slower: within 5 s ≥ 90% of A/1\'s calls to /B avoid it, by policy; lab policies and lab scsc show why', async () => {
+  it('B/4 200 ms slower: within 5 s ≥ 90% of A/1\'s calls to /B avoid it, by policy, and spread again once it recovers; lab policies, scsc, metrics show it', async () => {
     const r = await delayCase(lab);
-    console.log(`      shift ${r.shiftS} s, failed ${r.failed} of ${r.calls.length}`);
+    console.log(`      shift ${r.shiftS} s, failed ${r.failed} of ${r.calls.length}; B/4's share once it recovered ${r.b4ShareAfterRecovery.toFixed(2)}`);
     assert.ok(r.shiftS !== undefined && r.shiftS <= 5, `shift after ${r.shiftS} s`);
     assert.equal(r.failed, 0);
+    assert.ok(r.b4ShareAfterRecovery >= 0.15, 'traffic spreads over B/4 again once its delay is gone');
     const scsc = JSON.parse((await cli(['scsc', '--json'])).stdout) as { decisions: { action: string; instance: string; reasons: string[] }[] };
     assert.ok(scsc.decisions.some((d) => d.action === 'drain' && d.instance === '/B/4' && d.reasons.some((x) => /^rtt /.test(x))), JSON.stringify(scsc.decisions));
     const pol = (await cli(['policies', 'sg1'])).stdout;
