@@ -84,7 +84,7 @@ export class RouterNode {
     this.deps.log.info({ router: this.cfg.routerName, interfaces: this.deps.faces.map((f) => f.ifname), prefixes: this.cfg.prefixes, timers: routerTimers(this.cfg.timers) }, 'router starting');
     this.host.start();
     await this.service?.start();
-    this.scheduling.start();
+    await this.scheduling.start(this.deps.proxy?.metricsPort);
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 

@@ -13,6 +13,8 @@ import type { NodeConfig } from '../config.js';
 import { schedulingControl } from '../sg/scheduling-control.js';
 import type { ServiceGateway } from '../sg/service-gateway.js';
 import { TelemetryReporter } from '../sg/telemetry-reporter.js';
+import type { Server } from 'node:http';
+import { serveMetrics } from '../sg/metrics-server.js';
 import { PolicyReceiver } from './policy-receiver.js';
 import { ScscNode } from './scsc-node.js';
 
@@ -22,6 +24,7 @@ export class SchedulingHooks {
   readonly policies: PolicyReceiver | undefined;
   readonly scsc: ScscNode | undefined;
   private readonly reporter: TelemetryReporter | undefined;
+  private metricsServer: Server | undefined;
 
   constructor(cfg: NodeConfig, core: RouterCore, private readonly scheduler: Scheduler, log: Logger, private readonly sg: ServiceGateway | undefined) {
     if (cfg.kind === 'damc-scsc') this.scsc = new ScscNode(cfg, core, scheduler, log.child({ ns: 'scsc' }));
@@ -32,12 +35,15 @@ export class SchedulingHooks {
     if (sg) this.reporter = new TelemetryReporter(core, scheduler, sg.scheduling.stats);
   }
 
-  start(): void {
+  /** `metricsPort`: the SCSC serves its Prometheus text there too (an SG's gateway does its own). */
+  async start(metricsPort?: number): Promise<void> {
     this.scsc?.start();
     this.reporter?.start();
+    if (this.scsc && metricsPort !== undefined) this.metricsServer = (await serveMetrics(() => this.scsc!.metrics(), metricsPort)).server;
   }
 
   stop(): void {
+    this.metricsServer?.close();
     this.scsc?.stop();
     this.reporter?.stop();
   }
