@@ -46,6 +46,10 @@ describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the
     const pol = (await cli(['policies', 'sg1'])).stdout;
     assert.match(pol, /\/damc\/scsc\/scsc {2}version \d+/);
     assert.match((await cli(['metrics', 'sg1'])).stdout, /^damc_sg_probes_total\{instance="\/B\/4"\} [1-9]/m);
+    assert.match((await cli(['metrics', 'scsc'])).stdout, /^damc_scsc_telemetry_total [1-9]/m);
+    const all = JSON.parse((await cli(['policies', '--json'])).stdout) as Record<string, { counters: Record<string, number> }>;
+    assert.deepEqual(Object.keys(all), ['sg1', 'sg2', 'sg3', 'sg4', 'sr1', 'sr2', 'sr3']);
+    assert.ok(all.sg1!.counters.policyInstalled! > 0);
   });
 
   it('SCSC killed during a steady call stream: zero failed calls; restarted, policies resume', async () => {

@@ -5,6 +5,7 @@
  * keeps serving, the probes and traffic show in the Prometheus text.
  */
 import assert from 'node:assert/strict';
+import { Name } from '../../src/wire/index.js';
 import { ServiceNet } from './sg-net.js';
 
 const instanceOf = (b: Buffer) => (JSON.parse(b.toString()) as { instance: string }).instance;
@@ -28,7 +29,7 @@ describe('SG scheduling in-process (figure2): balancer, probes, local outlier de
     for (const n of seen.values()) assert.ok(n >= 8, `shares ${JSON.stringify([...seen])}`);
   });
 
-  it('B/4 answering 500 is drained locally within 1 s, no call fails, B/1 and B/3 keep serving', async () => {
+  it('B/4 answering 500 is drained locally within 1 s, then by policy; no call fails, B/1 and B/3 keep serving', async () => {
     const sg1 = net.sg('sg1').service!;
     net.pods.get('pod4')!.handle({ cmd: 'service-set', instance: 'B/4', errorRate: 1 });
     try {
@@ -47,6 +48,11 @@ describe('SG scheduling in-process (figure2): balancer, probes, local outlier de
       assert.ok(!after.includes('B/4'), 'no call served by B/4 once drained');
       assert.ok(after.includes('B/1') && after.includes('B/3'), `the rest of the pool serves: ${[...new Set(after)]}`);
       assert.deepEqual(sg1.scheduling.ejections().map((e) => e.instance), ['/B/4'], 'never the whole pool');
+      // Then by policy: the SCSC (stub router at sr3) saw the error rate in sg1's reports.
+      const t1 = Date.now();
+      const zero = () => sg1.scheduling.policies.lookup(Name.parse('/B'), net.sched.now())?.instances.some((i) => i.name.key === '/B/4' && i.weight === 0);
+      while (!zero() && Date.now() - t1 < 5000) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(zero(), 'sg1 holds a policy with weight 0 for /B/4');
     } finally {
       net.pods.get('pod4')!.handle({ cmd: 'service-set', instance: 'B/4', errorRate: 0 });
     }
