@@ -122,12 +122,14 @@ export class SgScheduling {
   /** The instance for one pool request (undefined: the FIB knows none). */
   choose(pool: Name, exclude?: Name): Name | undefined {
     const now = this.scheduler.now();
-    const routed = this.routed(pool).filter((r) => !exclude || !r.name.equals(exclude));
+    const all = this.routed(pool);
+    const routed = exclude ? all.filter((r) => !r.name.equals(exclude)) : all;
     if (routed.length === 0) return undefined;
     const d = this.detector(pool);
-    d.setHosts(this.routed(pool).map((r) => r.name));
+    const names = all.map((r) => r.name);
+    d.setHosts(names);
     this.planner.called(pool, now);
-    this.planner.setInstances(pool, this.routed(pool).map((r) => r.name), now);
+    this.planner.setInstances(pool, names, now);
     this.scheduleProbes();
     const entry = this.policies.lookup(pool, now);
     const policy = entry && entry.prefix.equals(pool) && entry.instances.length > 0 ? entry : undefined;
