@@ -13,6 +13,7 @@ import { clabTable, deploySummary, statusTable } from './format.js';
 import { addInteractiveCommands } from './interactive-commands.js';
 import { addNodeCommands } from './node-commands.js';
 import { addServiceCommands } from './service-commands.js';
+import { addSchedulingCommands } from './scheduling-commands.js';
 
 /** The whole `lab` program; the shell builds a fresh one for each line it runs. (Body not re-indented, to keep merges small.) */
 export function buildProgram(): Command {
@@ -126,6 +127,7 @@ program.command('generate')
 addNodeCommands(program);
 addInteractiveCommands(program, buildProgram);
 addServiceCommands(program);
+addSchedulingCommands(program);
 
 const images = program.command('images').description('the node images: damc-node (runtime) and damc-node-full (runtime + project)');
 images.command('build')

@@ -68,6 +68,21 @@ export const serviceTimersSchema = z.object({
   authTimeoutMs: positiveInt,
 });
 
+/** Topology `scheduling:` (src/node/sg/sg-scheduling.ts, src/node/scsc), given to SGs and the SCSC. */
+export const nodeSchedulingSchema = z.object({
+  /** SG: probe period per instance (default 1 s). */
+  probeIntervalMs: positiveInt.optional(),
+  /** SG: with no policy, the nearest instances (default) or every instance of the pool. */
+  spread: z.enum(['nearest', 'pool']).optional(),
+  /** SCSC: the preset conditions (max RTT ms, loss, error rate, health). */
+  conditions: z.object({
+    maxRttMs: z.number().positive().optional(), maxLoss: z.number().min(0).max(1).optional(),
+    maxErrorRate: z.number().min(0).max(1).optional(), health: z.boolean().optional(),
+  }).optional(),
+  /** SCSC: how long a pushed policy lives (default 15 s). */
+  policyLifetimeMs: positiveInt.optional(),
+});
+
 export const nodeConfigSchema = z.object({
   lab: z.string(),
   node: z.string(),
@@ -104,6 +119,13 @@ export const nodeConfigSchema = z.object({
   /** A pod: the instances its agent announces ("B/4"), as the topology declares them. */
   podInstances: z.array(z.string()).optional(),
   serviceTimers: serviceTimersSchema.optional(),
+  scheduling: nodeSchedulingSchema.optional(),
+  /**
+   * Every router: prefixes of the lab's own infrastructure that need no SPA grant, prefix ->
+   * the one router name allowed to originate it (the SCSC's /damc/scsc). The lab hands these
+   * out the way it hands out the trust map; any other origin's copy is still ignored.
+   */
+  infraPrefixes: z.record(z.string(), z.string()).optional(),
 });
 
 export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;

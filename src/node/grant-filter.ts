@@ -19,7 +19,12 @@ export function newGrantCounters(): GrantCounters {
   };
 }
 
-export function grantFilter(checker: GrantChecker, clock: Clock, counters: GrantCounters, log: Logger, nodeOf: (key: string) => string): PrefixFilter {
+/**
+ * `infra`: prefix -> the one origin allowed to advertise it without a grant (the lab's own
+ * infrastructure names, from the node config's infraPrefixes); keys are Name keys.
+ */
+export function grantFilter(checker: GrantChecker, clock: Clock, counters: GrantCounters, log: Logger, nodeOf: (key: string) => string,
+  infra: ReadonlyMap<string, string> = new Map()): PrefixFilter {
   const memo = new WeakMap<PrefixLsa, { entries: readonly PrefixEntry[]; until: number }>();
   return (lsa) => {
     const now = clock.now();
@@ -29,6 +34,10 @@ export function grantFilter(checker: GrantChecker, clock: Clock, counters: Grant
     const ignored: { prefix: string; verdict: GrantVerdict }[] = [];
     let until = Infinity;
     for (const e of lsa.prefixes) {
+      if (!e.grant && infra.get(e.prefix.key) === lsa.origin.key) {
+        ok.push(e);
+        continue;
+      }
       const v = checker.check(e, lsa.origin, now);
       if (v === 'ok') {
         ok.push(e);

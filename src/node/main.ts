@@ -18,7 +18,7 @@ try {
 }
 const log = logger(`node:${cfg.kind}`, { node: cfg.node });
 
-if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr') {
+if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr' || cfg.kind === 'damc-scsc') {
   const { runRouter } = await import('./router-main.js');
   try {
     await runRouter(cfg, logger('router', { node: cfg.node }));

@@ -9,6 +9,7 @@ import { CONTROL_SOCKET, NODE_STATE_DIR, type NodeConfig } from './config.js';
 import { realScheduler } from './real-scheduler.js';
 import { fabricInterfaces, RouterNode } from './router-node.js';
 import { serviceInterfaces } from './sg/registrar-node.js';
+import { METRICS_PORT } from './sg/metrics-server.js';
 import { FileSeqStore } from './seq-file-store.js';
 
 const WAIT_LOG_MS = 5_000;
@@ -60,7 +61,7 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     relay.emit(ifname, up);
   });
   const node = new RouterNode(cfg, {
-    faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true },
+    faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true, metricsPort: METRICS_PORT },
   });
   await node.start();
   for (const n of fabric) if (!interfaceState(n).up) node.host.linkChange(n, false);

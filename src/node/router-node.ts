@@ -22,6 +22,7 @@ import { VIEW_NAMES, Views, type ViewName } from './views.js';
 import { GrantChecker } from '../service/index.js';
 import { grantFilter, newGrantCounters } from './grant-filter.js';
 import { Registrar, serviceInterfaces } from './sg/registrar-node.js';
+import { SCHEDULING_COMMANDS, SchedulingHooks } from './scsc/router-hooks.js';
 
 export interface RouterNodeDeps {
   faces: readonly Face[];
@@ -39,7 +40,8 @@ export interface RouterNodeDeps {
 
 /** Interfaces the routing protocol runs on: links to other SGs and SRs. */
 export function fabricInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
-  return cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
+  // The SCSC runs routing as a one-link stub router (src/node/scsc/scsc-node.ts says why).
+  return cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr' || i.peerKind === 'damc-scsc');
 }
 
 /** Timers beyond the lab's four, derived from them (see the README's routing section). */
@@ -74,17 +76,21 @@ export class RouterNode {
   private readonly pings = new Map<bigint, (p: DataPacket) => void>();
   /** An SG's service plane (HTTP proxy, transport, its pod's instances). */
   readonly service: ServiceGateway | undefined;
+  /** Policies held (SG, SR), telemetry sent (SG), the SCSC program (SCSC): src/node/scsc. */
+  readonly scheduling: SchedulingHooks;
 
   constructor(private readonly cfg: NodeConfig, private readonly deps: RouterNodeDeps) {
     const name = Name.parse(cfg.routerName);
     const costs = Object.fromEntries(cfg.interfaces.map((i) => [i.name, i.cost]));
     this.host = new RouterHost({
       name, scheduler: deps.scheduler, faces: deps.faces, costs, watcher: deps.watcher,
-      // An SG originates only what its SPA granted (the registrar sets it); every router checks grants.
-      prefixes: [], timers: routerTimers(cfg.timers),
+      // An SG originates only what its SPA granted (the registrar sets it); every router checks
+      // grants. The SCSC's stub router originates its own infrastructure name (infraPrefixes).
+      prefixes: cfg.kind === 'damc-sg' ? [] : cfg.prefixes.map((p) => Name.parse(p)), timers: routerTimers(cfg.timers),
       // A prefix LSA part fills a frame of the smallest fabric MTU (an SG with thousands of prefixes floods parts).
       ...(fabricInterfaces(cfg).length ? { maxLsaBytes: Math.min(...fabricInterfaces(cfg).map((i) => i.mtu || 1500)) } : {}),
-      prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k),
+      prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k,
+        new Map(Object.entries(cfg.infraPrefixes ?? {}).map(([p, origin]) => [Name.parse(p).key, Name.parse(origin).key]))),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),
       deliver: (p) => this.deliver(p),
@@ -94,6 +100,7 @@ export class RouterNode {
     this.registrar = cfg.kind === 'damc-sg'
       ? new Registrar(cfg, name, deps.serviceFaces ?? [], deps.scheduler, deps.log, (entries) => this.host.setPrefixes(entries))
       : undefined;
+    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service);
   }
 
   async start(): Promise<void> {
@@ -101,6 +108,7 @@ export class RouterNode {
     this.host.start();
     await this.service?.start();
     this.registrar?.start();
+    await this.scheduling.start(this.deps.proxy?.metricsPort);
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 
@@ -109,6 +117,7 @@ export class RouterNode {
     this.registrar?.stop();
     this.host.stop();
     this.service?.stop();
+    this.scheduling.stop();
     this.control?.close();
   }
 
@@ -123,6 +132,7 @@ export class RouterNode {
     }
     if (req.cmd === 'grants') return { router: this.cfg.routerName, checks: { ...this.grantCounters }, ...(this.registrar ? this.registrar.view() : {}) };
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
+    if ((SCHEDULING_COMMANDS as readonly string[]).includes(req.cmd)) return this.scheduling.control(req.cmd as (typeof SCHEDULING_COMMANDS)[number]);
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
     throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'grants', 'proxy', 'ping'].join(', ')}`);
   }
@@ -152,7 +162,7 @@ export class RouterNode {
   }
 
   private deliver(p: DataPacket): void {
-    if (this.service?.receive(p)) return;
+    if (this.service?.receive(p) || this.scheduling.receive(p)) return;
     const core = this.host.core;
     if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
       // A request to this router's own name: echo it back (what `ctl ping` uses).

@@ -66,6 +66,7 @@ function serviceFields(n: ResolvedNode, topo: ResolvedTopology, keys: Map<string
       return { spaKeys, podKeys: Object.fromEntries(mine.map(podKey)), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
     }
     case 'damc-sr':
+    case 'damc-scsc': // a stub router: it routes telemetry answers and QoS paths by the same granted prefixes
       return { spaKeys };
     case 'damc-spa':
       return { podKeys: Object.fromEntries(pods.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
@@ -82,12 +83,16 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
   const trust: Record<string, string> = {};
   const routerNodes: Record<string, string> = {};
   for (const n of topo.nodes.values()) {
-    if (!n.kind.router) continue;
+    // The SCSC is trusted too: it runs routing as a stub router and signs policies.
+    if (!n.kind.router && n.kind.name !== 'damc-scsc') continue;
     trust[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
     routerNodes[routerNameOf(n)] = n.name;
   }
   const spaKeys: Record<string, string> = {};
   for (const n of topo.nodes.values()) if (n.kind.name === 'damc-spa') spaKeys[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
+  // The SCSC's own name needs no SPA grant: the lab itself says which node may originate it.
+  const infraPrefixes: Record<string, string> = {};
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') infraPrefixes['/damc/scsc'] = routerNameOf(n);
   const out = new Map<string, NodeConfig>();
   for (const n of topo.nodes.values()) {
     const gateway = gatewayOf(topo.addresses, n.name);
@@ -105,7 +110,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
         };
       }),
       ...(gateway ? { gateway } : {}),
-      prefixes: prefixesOf(n),
+      prefixes: n.kind.name === 'damc-scsc' ? ['/damc/scsc'] : prefixesOf(n),
       privateKeyPem: keys.get(n.name)!.privateKeyPem,
       trust,
       routerNodes,
@@ -113,6 +118,8 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       env: { ...n.env },
       ...serviceConfig(topo, n),
       ...serviceFields(n, topo, keys, spaKeys),
+      ...(topo.scheduling && (n.kind.name === 'damc-sg' || n.kind.name === 'damc-scsc') ? { scheduling: topo.scheduling } : {}),
+      ...(Object.keys(infraPrefixes).length > 0 && (n.kind.router || n.kind.name === 'damc-scsc') ? { infraPrefixes } : {}),
     });
   }
   return out;

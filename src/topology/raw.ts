@@ -76,8 +76,22 @@ export const rawAddressingSchema = z.strictObject({
   podPrefixLength: z.number().int().optional(),
 });
 
+/** Measurement and scheduling (SGs and the SCSC): the no-policy spread, periods, the SCSC's preset conditions. */
+export const rawSchedulingSchema = z.strictObject({
+  spread: z.enum(['nearest', 'pool']).optional(),
+  probeIntervalMs: positiveInt.optional(),
+  policyLifetimeMs: positiveInt.optional(),
+  conditions: z.strictObject({
+    maxRttMs: z.number().optional(),
+    maxLoss: z.number().optional(),
+    maxErrorRate: z.number().optional(),
+    health: z.boolean().optional(),
+  }).optional(),
+});
+
 export const rawTopologySchema = z.strictObject({
   name: z.string(),
+  scheduling: rawSchedulingSchema.optional(),
   timers: rawTimersSchema.optional(),
   addressing: rawAddressingSchema.optional(),
   /** containerlab: container names <prefix>-<lab>-<node>; "" gives <node>. */

@@ -1,5 +1,6 @@
 /** Raw → resolved: every check that can be made without touching the machine happens here. */
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { resolveConditions } from '../scheduling/conditions.js';
 import { LabError } from '../util/errors.js';
 import { DEFAULT_ADDRESSING, planPodAddresses } from './address-plan.js';
 import './builtin-kinds.js';
@@ -175,6 +176,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     links,
     timers: resolveTimers(raw.timers, [...nodes.values()].filter((n) => n.kind.router).length),
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
+    ...(raw.scheduling ? { scheduling: { ...definedOnly({ ...raw.scheduling, conditions: undefined }), conditions: resolveConditions(definedOnly(raw.scheduling.conditions ?? {})) } } : {}),
   };
 }
 

@@ -69,6 +69,13 @@ export interface ResolvedTopology {
   addresses: AddressPlan;
   /** What a containerlab-format file adds (src/topology/clab/model.ts); absent for DAMC files. */
   clab?: ClabLab;
+  /** The `scheduling:` stanza, conditions checked and completed (given to SGs and the SCSC). */
+  scheduling?: {
+    spread?: 'nearest' | 'pool';
+    probeIntervalMs?: number;
+    policyLifetimeMs?: number;
+    conditions: { maxRttMs?: number; maxLoss?: number; maxErrorRate?: number; health: boolean };
+  };
 }
 
 export function peerOf(i: ResolvedInterface): ResolvedInterface {

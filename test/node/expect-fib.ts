@@ -6,7 +6,7 @@ import type { NodeConfig } from '../../src/node/config.js';
 
 export interface FibEntry { prefix: string; nexthops: { interface: string; neighbor: string; cost: number }[] }
 
-const isRouter = (k: string) => k === 'damc-sg' || k === 'damc-sr';
+const isRouter = (k: string) => k === 'damc-sg' || k === 'damc-sr' || k === 'damc-scsc';
 
 /** `down`: links cut, as "node:iface" of either end; `dead`: routers that are gone. */
 export function expectedFibs(cfgs: Map<string, NodeConfig>, down = new Set<string>(), dead = new Set<string>()): Map<string, FibEntry[]> {

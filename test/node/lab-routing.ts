@@ -14,7 +14,8 @@ import { controlRequest } from '../../src/node/control-client.js';
 import { expectedFibs, type FibEntry } from './expect-fib.js';
 
 export const exec = promisify(execFile);
-export const ROUTER_KINDS = new Set(['damc-sg', 'damc-sr']);
+/** The SCSC runs routing too, as a one-link stub router originating /damc/scsc. */
+export const ROUTER_KINDS = new Set(['damc-sg', 'damc-sr', 'damc-scsc']);
 
 interface YamlTopo {
   name: string;
@@ -27,7 +28,8 @@ export function configsFromYaml(file: string): Map<string, NodeConfig> {
   const out = new Map<string, NodeConfig>();
   for (const [node, n] of Object.entries(t.topology.nodes)) {
     out.set(node, {
-      lab: t.name, node, kind: n.kind, routerName: `/damc/router/${node}`, interfaces: [], prefixes: [],
+      lab: t.name, node, kind: n.kind, routerName: n.kind === 'damc-scsc' ? `/damc/scsc/${node}` : `/damc/router/${node}`, interfaces: [],
+      prefixes: n.kind === 'damc-scsc' ? ['/damc/scsc'] : [],
       privateKeyPem: '', trust: {}, routerNodes: {}, timers: { helloIntervalMs: 0, deadIntervalMs: 0, lsaLifetimeS: 0, lsaRefreshS: 0 }, env: {},
     });
   }

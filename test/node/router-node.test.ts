@@ -49,8 +49,9 @@ describe('node: router program in-process over memory links (figure2, with its p
     assert.match(tableOut, /^INTERFACE\s+NEIGHBOR\s+STATE/);
     assert.match(tableOut, /eth3\s+sr1\s+two-way/);
     const lsdb = JSON.parse((await run(process.execPath, ['dist/src/node/ctl.js', '--socket', sock, 'lsdb', '--json'])).stdout) as { origin: string; kind: string }[];
-    assert.equal(lsdb.filter((e) => e.kind === 'adjacency').length, 7);
-    assert.equal(lsdb.filter((e) => e.kind === 'prefix').length, 4);
+    // 7 SGs and SRs, and the SCSC's stub router (its adjacency to sr3 and its /damc/scsc prefix).
+    assert.equal(lsdb.filter((e) => e.kind === 'adjacency').length, 8);
+    assert.equal(lsdb.filter((e) => e.kind === 'prefix').length, 5);
     const counters = JSON.parse((await run(process.execPath, ['dist/src/node/ctl.js', '--socket', sock, 'counters', '--json'])).stdout) as { router: Record<string, number> };
     assert.equal(counters.router.lsaDropBadSignature, 0);
     assert.ok(counters.router.lsaNew! > 0);

@@ -75,7 +75,7 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
     }
     const faces = new Map<string, Face[]>();
     const watchers = new Map<string, MemoryLinkWatcher>();
-    const rcs = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
+    const rcs = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc');
     for (const c of rcs) watchers.set(c.node, new MemoryLinkWatcher());
     for (const c of rcs) {
       for (const i of fabricInterfaces(c)) {
@@ -152,12 +152,13 @@ describe('service plane in-process (figure2): HTTP between pods as name-tagged s
   });
 
   it('the pool goes to the nearest instance; the own pod\'s traffic stays in the SG', async () => {
-    const sr1 = routers.get('sr1')!.host.core.counters;
-    const before = sr1.dataForwarded;
+    // (sr1 still carries sg1's health probes of /B/3 and /B/4: the pool's data does not leave sg1.)
+    const sg1 = routers.get('sg1')!.service!.stats;
+    const before = sg1.remote;
     const r = await viaProxy(proxyOf('pod1'), 'http://B/echo');
     assert.equal(JSON.parse(r.body.toString()).instance, 'B/1');
     assert.equal(r.headers['x-damc-gateway'], 'sg1');
-    assert.equal(sr1.dataForwarded, before);
+    assert.equal(sg1.remote, before);
     // From sg1 the pool /C is 2 away both behind sg2 (C/2) and behind sg3 (C/3): either is nearest.
     const seen = new Set<string>();
     for (let i = 0; i < 16; i++) {

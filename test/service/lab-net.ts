@@ -61,7 +61,7 @@ export class LabNet {
     for (const c of this.cfgs.values()) {
       for (const i of c.interfaces) {
         if (c.node > i.peerNode && this.cfgs.has(i.peerNode)) continue; // one link per pair of ends
-        if (c.kind === 'linux' || c.kind === 'damc-scsc' || i.peerKind === 'linux' || i.peerKind === 'damc-scsc') continue;
+        if (c.kind === 'linux' || i.peerKind === 'linux') continue;
         const l = new MemoryLink({ ifname: i.name, watcher: watchers.get(c.node) }, { ifname: i.peerIface, watcher: watchers.get(i.peerNode) },
           { scheduler: this.sched, delayMs: this.o.delayMs ?? 1, mtu: i.mtu });
         this.links.set(`${c.node}:${i.name}`, l);
@@ -74,7 +74,7 @@ export class LabNet {
     for (const c of this.cfgs.values()) {
       const f = this.faces.get(c.node)!;
       const socket = this.o.sockets?.[c.node];
-      if (c.kind === 'damc-sg' || c.kind === 'damc-sr') {
+      if (c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc') { // the SCSC runs routing as a stub router
         const fabric = new Set(fabricInterfaces(c).map((i) => i.name));
         const n = new RouterNode(c, {
           faces: [...f.values()].filter((x) => fabric.has(x.ifname)), serviceFaces: [...f.values()].filter((x) => !fabric.has(x.ifname)),

@@ -24,7 +24,8 @@ describe('topologies/figure2.yaml and node configs', () => {
     assert.deepEqual(sg1.prefixes, ['/A', '/A/1', '/B', '/B/1']);
     assert.equal(sg1.routerName, '/damc/router/sg1');
     assert.deepEqual(cfgs.get('sr1')!.prefixes, []);
-    assert.deepEqual(Object.keys(sg1.trust).sort(), ['sg1', 'sg2', 'sg3', 'sg4', 'sr1', 'sr2', 'sr3'].map((n) => `/damc/router/${n}`));
+    // The SCSC too: it runs routing as a stub router and signs policies.
+    assert.deepEqual(Object.keys(sg1.trust).sort(), ['/damc/router/sg1', '/damc/router/sg2', '/damc/router/sg3', '/damc/router/sg4', '/damc/router/sr1', '/damc/router/sr2', '/damc/router/sr3', '/damc/scsc/scsc']);
     assert.equal(sg1.routerNodes['/damc/router/sr3'], 'sr3');
     assert.deepEqual(sg1.interfaces.find((i) => i.name === 'eth4'),
       { name: 'eth4', peerNode: 'sg2', peerIface: 'eth4', peerKind: 'damc-sg', cost: 2, mtu: 9000 });

@@ -15,6 +15,10 @@ import type { Name } from '../../wire/name.js';
 import { PROXY_PORT, type NodeConfig } from '../config.js';
 import { errorAnswer, PodClient, type HttpAnswer } from './pod-client.js';
 import { ProxyServer } from './proxy.js';
+import { SgScheduling } from './sg-scheduling.js';
+import { gatewayProbe, trustedPolicyVerifier } from './sg-probe.js';
+import { serveMetrics } from './metrics-server.js';
+import type { Server } from 'node:http';
 
 export interface ServiceGatewayOptions {
   /** Open the HTTP proxy (false: transport and serving only). */
@@ -22,20 +26,26 @@ export interface ServiceGatewayOptions {
   /** Where the proxy listens (default every address, port 3128; the pod link is the SG's only IP link). */
   listenHost?: string;
   listenPort?: number;
+  /** Prometheus endpoint port (the container: 9464); none when undefined. */
+  metricsPort?: number;
   /** A request with no complete answer after this is a 504. */
   timeoutMs?: number;
 }
 
 export const REQUEST_TIMEOUT_MS = 30_000;
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 export class ServiceGateway {
   readonly transport: Transport;
   readonly pods: PodClient;
   readonly proxy: ProxyServer;
-  readonly stats = { proxied: 0, local: 0, remote: 0, served: 0, errors: {} as Record<string, number> };
+  /** Measurement, pool choice and local outlier detection (sg-scheduling.ts). */
+  readonly scheduling: SgScheduling;
+  readonly stats = { proxied: 0, local: 0, remote: 0, served: 0, retried: 0, probes: 0, errors: {} as Record<string, number> };
   private readonly timeoutMs: number;
+  private metricsServer: Server | undefined;
 
-  constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, scheduler: Scheduler, private readonly log: Logger, private readonly o: ServiceGatewayOptions = { listen: false }) {
+  constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, private readonly scheduler: Scheduler, private readonly log: Logger, private readonly o: ServiceGatewayOptions = { listen: false }) {
     this.timeoutMs = o.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.pods = new PodClient(cfg.gatewayPods ?? [], Math.max(1000, this.timeoutMs - 5000));
     const fabric = cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
@@ -48,16 +58,21 @@ export class ServiceGateway {
       onEvent: (e) => log.warn({ event: e.type }, e.message),
     });
     this.proxy = new ProxyServer((t, req) => this.forward(t, req), log);
+    this.scheduling = new SgScheduling(core, scheduler, gatewayProbe(this), trustedPolicyVerifier(cfg), log, cfg.scheduling);
   }
 
   /** Listens only when the node was given proxy options (the container always is). */
   async start(): Promise<void> {
+    this.scheduling.start();
     if (!this.o.listen) return;
+    if (this.o.metricsPort !== undefined) this.metricsServer = (await serveMetrics(() => this.scheduling.metrics(), this.o.metricsPort, this.o.listenHost)).server;
     const port = await this.proxy.listen(this.o.listenPort ?? PROXY_PORT, this.o.listenHost);
     this.log.info({ port, instances: this.pods.instances.map((i) => `${i.instance}@${i.address}:${i.port}`) }, `http proxy listening on ${port}`);
   }
 
   stop(): void {
+    this.scheduling.stop();
+    this.metricsServer?.close();
     this.proxy.close();
     this.pods.close();
   }
@@ -72,19 +87,51 @@ export class ServiceGateway {
     return this.transport.receive(p);
   }
 
-  /** A pod's request: to its own pod when the FIB says local, else across the fabric. */
+  /**
+   * A pod's request. A pool (/B) goes to the instance the balancer picks (sg-scheduling.ts),
+   * once more to another instance when that one fails an idempotent request; an instance
+   * spelling (/B/4) goes to that instance. Every exchange is measured.
+   */
   async forward(t: Target, req: HttpRequestParts): Promise<HttpAnswer> {
     this.stats.proxied++;
+    if (t.instance !== undefined) return this.measured(t.name, () => this.exchange(t.name, true, req));
+    const first = this.scheduling.choose(t.name);
+    if (!first) return this.exchange(t.name, false, req);
+    const a = await this.measured(first, () => this.exchange(first, true, req));
+    if (a.status < 500 || !IDEMPOTENT.has(req.method)) return a;
+    const second = this.scheduling.choose(t.name, first);
+    if (!second) return a;
+    this.stats.retried++;
+    return this.measured(second, () => this.exchange(second, true, req));
+  }
+
+  private async measured(instance: Name, run: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    const t0 = this.scheduler.now();
+    this.scheduling.inflight.start(instance);
+    try {
+      const a = await run();
+      this.scheduling.record(instance, a.status === 504 ? 'timeout' : a.status >= 500 ? 'error' : 'ok', this.scheduler.now() - t0, 'traffic');
+      return a;
+    } finally {
+      this.scheduling.inflight.finish(instance);
+    }
+  }
+
+  /** To its own pod when the FIB says local, else across the fabric; `exact`: only that very prefix. */
+  async exchange(name: Name, exact: boolean, req: HttpRequestParts, timeoutMs = this.timeoutMs, probe = false): Promise<HttpAnswer> {
+    const t = { name };
     const hit = this.core.fib().lpm(t.name);
     // An instance spelling must reach that instance, never fall back to its pool.
-    if (!hit || (t.instance !== undefined && !hit.prefix.equals(t.name))) return this.unrouted(t.name);
+    if (!hit || (exact && !hit.prefix.equals(t.name))) return this.unrouted(t.name);
     if (hit.value.local) {
-      this.stats.local++;
+      if (probe) this.stats.probes++;
+      else this.stats.local++;
       return this.serveLocal(t.name, req);
     }
-    this.stats.remote++;
+    if (probe) this.stats.probes++;
+    else this.stats.remote++;
     try {
-      const r = await this.transport.request(t.name, encodeHttpRequest(req), this.timeoutMs);
+      const r = await this.transport.request(t.name, encodeHttpRequest(req), timeoutMs);
       const parts = decodeHttpResponse(r.body);
       const by = r.responder ? this.cfg.routerNodes[r.responder.key] ?? r.responder.toString() : '?';
       const has = parts.headers.some(([k]) => k.toLowerCase() === 'x-damc-gateway');
@@ -108,6 +155,12 @@ export class ServiceGateway {
       .map((e) => this.cfg.routerNodes[e.lsa.origin.key] ?? e.lsa.origin.toString());
     if (origins.length === 0) return this.error(404, `unknown service ${name.toString()}: no gateway advertises it`, 'unknown-service');
     return this.error(502, `no route to ${name.toString()} (advertised by ${origins.join(', ')}, unreachable from ${this.cfg.node})`, 'no-route');
+  }
+
+  /** A local instance's health path from the node config ("B/4" -> "/healthz"). */
+  healthPath(instance: string): string | undefined {
+    for (const p of this.cfg.gatewayPods ?? []) for (const i of p.instances) if (i.instance === instance) return i.health;
+    return undefined;
   }
 
   private async serveLocal(name: Name, req: HttpRequestParts): Promise<HttpAnswer> {

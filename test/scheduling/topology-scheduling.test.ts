@@ -1,0 +1,33 @@
+/** The topology's `scheduling:` stanza reaches the SGs and the SCSC (and only them), checked. */
+import assert from 'node:assert/strict';
+import { buildNodeConfigs, parseTopology, resolveTopology } from '../../src/topology/index.js';
+
+const yaml = (stanza: string) => `name: t
+${stanza}
+topology:
+  nodes:
+    sg1: { kind: damc-sg }
+    sr1: { kind: damc-sr }
+    scsc: { kind: damc-scsc }
+    p1: { kind: damc-pod, services: ["B/1"] }
+  links:
+    - endpoints: ["p1:eth1", "sg1:eth1"]
+    - endpoints: ["sg1:eth2", "sr1:eth1"]
+    - endpoints: ["scsc:eth1", "sr1:eth2"]
+`;
+
+describe('topology: scheduling stanza', () => {
+  it('gives spread, periods and completed conditions to SGs and the SCSC; the SCSC originates /damc/scsc and is trusted', () => {
+    const cfgs = buildNodeConfigs(resolveTopology(parseTopology(yaml('scheduling:\n  spread: pool\n  probeIntervalMs: 500\n  conditions: { maxRttMs: 50 }')), {}));
+    const want = { spread: 'pool', probeIntervalMs: 500, conditions: { maxRttMs: 50, maxLoss: 0.05, maxErrorRate: 0.1, health: true } };
+    assert.deepEqual(cfgs.get('sg1')!.scheduling, want);
+    assert.deepEqual(cfgs.get('scsc')!.scheduling, want);
+    assert.equal(cfgs.get('sr1')!.scheduling, undefined);
+    assert.deepEqual(cfgs.get('scsc')!.prefixes, ['/damc/scsc']);
+    assert.ok(cfgs.get('sg1')!.trust['/damc/scsc/scsc'], 'routers trust the SCSC\'s key (its LSAs and policies)');
+  });
+
+  it('refuses a condition out of range, with the fix', () => {
+    assert.throws(() => resolveTopology(parseTopology(yaml('scheduling:\n  conditions: { maxLoss: 5 }')), {}), /scheduling.conditions.maxLoss is 5/);
+  });
+});
