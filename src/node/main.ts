@@ -29,10 +29,12 @@ if (cfg.kind === 'damc-sg' || cfg.kind === 'damc-sr' || cfg.kind === 'damc-scsc'
 } else if (cfg.kind === 'damc-spa') {
   await (await import('./spa/spa-main.js')).runSpa(cfg, logger('spa', { node: cfg.node }));
 } else if (cfg.kind === 'damc-pod') {
-  await (await import('./pod/pod-main.js')).runPod(cfg, logger('pod', { node: cfg.node }));
-  // Beside the pod program, its announcement agent: tells its SG (class 1) what the pod serves.
-  await (await import('./pod/agent.js')).runAgent(cfg, logger('pod:agent', { node: cfg.node }),
+  const pod = await (await import('./pod/pod-main.js')).runPod(cfg, logger('pod', { node: cfg.node }));
+  // Beside the pod program, its announcement agent: tells its SG (class 1) what the pod serves,
+  // and withdraws the instances of a user program that exits.
+  const agent = await (await import('./pod/agent.js')).runAgent(cfg, logger('pod:agent', { node: cfg.node }),
     cfg.podServices ? { instances: cfg.podServices.map((s) => s.instance) } : {});
+  pod.onInstancesDown((instances) => { for (const i of instances) agent?.instanceDown(i); });
 } else {
   log.info({ interfaces: cfg.interfaces.map((i) => i.name) }, 'no program for this kind yet; idling');
   const keepAlive = setInterval(() => {}, 1 << 30);

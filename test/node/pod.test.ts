@@ -76,3 +76,35 @@ topology:
     rejects(() => resolveText(topo('{ name: A/1, delay: soon }')), 'DURATION_INVALID');
   });
 });
+
+describe('pod: a user program that exits takes its instances down', () => {
+  it('tells the listener which instances stopped, also when it listens after the exit', async () => {
+    const { Pod } = await import('../../src/node/pod/pod-main.js');
+    const { logger } = await import('../../src/util/log.js');
+    const log = logger('test:pod', {});
+    log.level = 'silent';
+    const cfg = [...buildNodeConfigs(resolveText(`
+name: t-pod-exit
+topology:
+  nodes:
+    sg1: { kind: damc-sg }
+    pod1: { kind: damc-pod, cmd: "sh -c 'exit 3'", services: ["A/1", { name: "Z/9", port: 8080 }] }
+  links:
+    - endpoints: ["pod1:eth1", "sg1:eth1"]
+`)).values()].find((c) => c.node === 'pod1')!;
+    const pod = new Pod({ ...cfg, podServices: cfg.podServices!.map((s) => ({ ...s, port: s.app === 'cmd' ? s.port : 0 })) }, log);
+    await pod.start(undefined);
+    try {
+      const down = await new Promise<string[]>((resolve, reject) => {
+        pod.onInstancesDown(resolve);
+        setTimeout(() => reject(new Error('the exit of the user program was never reported')), 5000);
+      });
+      assert.deepEqual(down, ['Z/9'], 'only the program\'s own instance, not the built-in A/1');
+      const again: string[] = [];
+      pod.onInstancesDown((l) => again.push(...l));
+      assert.deepEqual(again, ['Z/9'], 'a listener that comes later hears it at once');
+    } finally {
+      pod.stop();
+    }
+  });
+});

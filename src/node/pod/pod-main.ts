@@ -26,6 +26,8 @@ export interface PodView {
 export class Pod {
   private readonly builtins = new Map<string, InstanceServer>();
   private child: ChildProcess | undefined;
+  private childExited = false;
+  private downListener: ((instances: string[]) => void) | undefined;
   private control: Server | undefined;
 
   constructor(private readonly cfg: NodeConfig, private readonly log: Logger) {}
@@ -48,7 +50,25 @@ export class Pod {
     this.child = child;
     this.log.info({ cmd, pid: child.pid }, 'user program started');
     child.on('error', (e) => this.log.error({ cmd, err: e.message }, `user program could not start: ${e.message}`));
-    child.on('exit', (code, signal) => this.log.warn({ cmd, code, signal }, 'user program exited'));
+    child.on('exit', (code, signal) => {
+      this.log.warn({ cmd, code, signal, instances: this.cmdInstances() }, 'user program exited: its instances are down');
+      this.childExited = true;
+      this.downListener?.(this.cmdInstances());
+    });
+  }
+
+  /** The instances the user's program serves (topology objects with a port and no app). */
+  private cmdInstances(): string[] {
+    return (this.cfg.podServices ?? []).filter((s) => s.app === 'cmd').map((s) => s.instance);
+  }
+
+  /**
+   * Tells `f` which instances stopped serving (the user's program exited), so the announcement
+   * agent withdraws them; at once if that has happened already.
+   */
+  onInstancesDown(f: (instances: string[]) => void): void {
+    this.downListener = f;
+    if (this.childExited) f(this.cmdInstances());
   }
 
   handle(req: ControlRequest): unknown {
