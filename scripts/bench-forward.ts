@@ -128,6 +128,12 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
   process.once('exit', cleanup);
   try {
     const cfgs = buildNodeConfigs(resolveTopology(parseTopology(topologyYaml(hops), 'bench-forward')));
+    // This measures forwarding, not signaling: no SPA runs here, so the sink originates /K/1
+    // itself and every router is told it may (the lab's infraPrefixes, as deploy does for the
+    // SCSC's /damc/scsc). SPA grants have their own tests (test/service).
+    const snkCfg = cfgs.get('snk')!;
+    cfgs.set('snk', { ...snkCfg, kind: 'damc-sr', prefixes: ['/K/1'] });
+    for (const [k, c] of cfgs) cfgs.set(k, { ...c, infraPrefixes: { '/K/1': snkCfg.routerName } });
     const routers = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr');
     const ns = new Map(routers.map((c) => [c.node, net.ns(c.node)]));
     for (const c of routers) {
