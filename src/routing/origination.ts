@@ -3,6 +3,7 @@
  * originated through a backoff, refreshed well inside their lifetime, flushed at shutdown, and
  * defended against stale copies of themselves from a past life.
  */
+import { chunkBySize } from '../util/chunk.js';
 import { bytesEqual, prefixEntrySize, type Lsa, type LsaKind, type Name, type PrefixEntry } from '../wire/index.js';
 import type { RouterContext } from './context.js';
 import type { OwnCopyAnswer } from './flooding.js';
@@ -25,22 +26,7 @@ export function toEntries(prefixes: readonly OwnPrefix[]): PrefixEntry[] {
 
 /** Splits entries into runs whose encoding fits `maxBytes` each (at least one entry per run). */
 export function splitParts(entries: readonly PrefixEntry[], maxBytes: number): PrefixEntry[][] {
-  const budget = Math.max(1, maxBytes - LSA_OVERHEAD);
-  const parts: PrefixEntry[][] = [];
-  let run: PrefixEntry[] = [];
-  let used = 0;
-  for (const e of entries) {
-    const s = prefixEntrySize(e);
-    if (run.length > 0 && used + s > budget) {
-      parts.push(run);
-      run = [];
-      used = 0;
-    }
-    run.push(e);
-    used += s;
-  }
-  if (run.length > 0) parts.push(run);
-  return parts;
+  return chunkBySize(entries, prefixEntrySize, Math.max(1, maxBytes - LSA_OVERHEAD));
 }
 
 export interface OriginationDeps {

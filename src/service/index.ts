@@ -6,4 +6,4 @@ export { AnnouncementTable, type Announcer, type PrefixView, type Rejection } fr
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { GrantChecker, issueGrant, type GrantVerdict } from './grant.js';
 export { SpaPolicy, podNodeOf, type Decision, type SpaPolicyConfig } from './policy.js';
-export { chunkBySize } from './chunk.js';
+export { chunkBySize } from '../util/chunk.js';

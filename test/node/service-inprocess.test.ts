@@ -7,18 +7,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import type { Face } from '../../src/face/face.js';
-import { MemoryLink, MemoryLinkWatcher } from '../../src/face/memory-link.js';
-import type { NodeConfig } from '../../src/node/config.js';
-import { Pod } from '../../src/node/pod/pod-main.js';
-import { PodAgent } from '../../src/node/pod/agent.js';
-import { SpaNode } from '../../src/node/spa/index.js';
-import { fabricInterfaces, RouterNode } from '../../src/node/router-node.js';
-import { MemorySeqStore, VirtualScheduler } from '../../src/routing/index.js';
-import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
-import { logger } from '../../src/util/log.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../src/service/index.js';
 import { Name } from '../../src/wire/index.js';
+import { ServiceNet } from '../service/service-net.js';
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
 
@@ -50,83 +41,14 @@ async function until(ok: () => boolean, ms: number, what: string): Promise<void>
 
 describe('service plane in-process (figure2): HTTP between pods as name-tagged segments', function () {
   this.timeout(120_000);
-  const sched = new VirtualScheduler();
-  const cfgs = buildNodeConfigs(loadTopology('topologies/figure2.yaml'));
-  const routers = new Map<string, RouterNode>();
-  const pods = new Map<string, Pod>();
-  const links = new Map<string, MemoryLink>();
-  const log = logger('test:service', {});
-  log.level = 'silent';
-  let pump: NodeJS.Timeout | undefined;
-  /** The signaling side: each pod's announcement agent and each SG's SPA, so SGs advertise granted prefixes. */
-  const signaling: { stop(): void }[] = [];
+  const net = new ServiceNet();
+  const { cfgs, routers, pods, links } = net;
   const proxyOf = (pod: string) => routers.get(cfgs.get(pod)!.interfaces[0]!.peerNode)!.service!.port;
 
-  before(async () => {
-    // Pods on loopback: every instance gets a free port; the SGs are told those ports.
-    const ports = new Map<string, number>();
-    for (const c of cfgs.values()) {
-      if (c.kind !== 'damc-pod') continue;
-      const cfg: NodeConfig = { ...c, podServices: c.podServices!.map((s) => ({ ...s, port: 0 })) };
-      const pod = new Pod(cfg, log);
-      await pod.start(undefined);
-      pods.set(c.node, pod);
-      for (const [k, v] of pod.boundPorts()) ports.set(k, v);
-    }
-    const faces = new Map<string, Face[]>();
-    const watchers = new Map<string, MemoryLinkWatcher>();
-    const rcs = [...cfgs.values()].filter((c) => c.kind === 'damc-sg' || c.kind === 'damc-sr' || c.kind === 'damc-scsc');
-    for (const c of rcs) watchers.set(c.node, new MemoryLinkWatcher());
-    for (const c of rcs) {
-      for (const i of fabricInterfaces(c)) {
-        if (c.node > i.peerNode) continue;
-        const l = new MemoryLink({ ifname: i.name, watcher: watchers.get(c.node) }, { ifname: i.peerIface, watcher: watchers.get(i.peerNode) }, { scheduler: sched, delayMs: 0.2, mtu: i.mtu });
-        links.set(`${c.node}:${i.name}`, l);
-        faces.set(c.node, [...(faces.get(c.node) ?? []), l.a]);
-        faces.set(i.peerNode, [...(faces.get(i.peerNode) ?? []), l.b]);
-      }
-    }
-    // Pod–SG and SG–SPA links carry class 1 and 3: agents and SPAs on their far ends.
-    const serviceFaces = new Map<string, Face[]>();
-    const agents: PodAgent[] = [];
-    for (const c of rcs) {
-      for (const i of c.interfaces) {
-        if (c.kind !== 'damc-sg' || (i.peerKind !== 'damc-pod' && i.peerKind !== 'damc-spa')) continue;
-        const l = new MemoryLink({ ifname: i.name }, { ifname: i.peerIface }, { scheduler: sched, delayMs: 0.2, mtu: i.mtu });
-        serviceFaces.set(c.node, [...(serviceFaces.get(c.node) ?? []), l.a]);
-        const peer = cfgs.get(i.peerNode)!;
-        if (i.peerKind === 'damc-spa') {
-          const spa = new SpaNode(peer, { faces: [l.b], scheduler: sched, log });
-          await spa.start();
-          signaling.push(spa);
-        } else agents.push(new PodAgent(peer, { face: l.b, scheduler: sched, log }));
-      }
-    }
-    for (const c of rcs) {
-      const cfg: NodeConfig = {
-        ...c,
-        ...(c.gatewayPods ? { gatewayPods: c.gatewayPods.map((p) => ({ ...p, address: '127.0.0.1', instances: p.instances.map((i) => ({ ...i, port: ports.get(i.instance)! })) })) } : {}),
-      };
-      const n = new RouterNode(cfg, {
-        faces: faces.get(c.node)!, serviceFaces: serviceFaces.get(c.node) ?? [], watcher: watchers.get(c.node), scheduler: sched, seqStore: new MemorySeqStore(), log,
-        proxy: { listen: true, listenHost: '127.0.0.1', listenPort: 0, timeoutMs: 5_000 },
-      });
-      await n.start();
-      routers.set(c.node, n);
-    }
-    for (const a of agents) {
-      await a.start();
-      signaling.push(a);
-    }
-    assert.ok(sched.runUntil(() => [...routers.values()].every((r) => r.views.fib().length >= 18), 5_000, 5) >= 0, 'converged');
-    pump = setInterval(() => sched.advance(1), 1);
-  });
+  before(() => net.start());
 
   after(() => {
-    clearInterval(pump);
-    for (const x of signaling) x.stop();
-    for (const n of routers.values()) n.stop();
-    for (const p of pods.values()) p.stop();
+    net.stop();
     agent.destroy();
   });
 

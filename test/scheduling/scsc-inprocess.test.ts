@@ -9,7 +9,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { policyName } from '../../src/node/scsc/index.js';
 import { encode, Name, signPolicy, type QosPolicy } from '../../src/wire/index.js';
-import { ServiceNet } from './sg-net.js';
+import { ServiceNet } from '../service/service-net.js';
 
 const instanceOf = (b: Buffer) => (JSON.parse(b.toString()) as { instance: string }).instance;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

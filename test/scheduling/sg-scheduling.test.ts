@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { Name } from '../../src/wire/index.js';
-import { ServiceNet } from './sg-net.js';
+import { ServiceNet } from '../service/service-net.js';
 
 const instanceOf = (b: Buffer) => (JSON.parse(b.toString()) as { instance: string }).instance;
 

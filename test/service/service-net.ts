@@ -1,6 +1,8 @@
 /**
- * figure2's routers, pods and SG proxies in one process (as test/node/service-inprocess.test.ts
- * builds them), with a node-config tweak, for the SG scheduling tests.
+ * figure2's service plane in one process: routers over memory links (virtual time, pumped by a
+ * real 1 ms timer so HTTP I/O and packets move together), pods' built-in instances as real HTTP
+ * servers on loopback, SPAs and pod agents (SGs advertise only granted prefixes), and each SG's
+ * proxy on loopback; with an optional node-config tweak. Used by the service and scheduling tests.
  */
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
