@@ -14,6 +14,7 @@ import { graphModel, serveGraph, toDot, toMermaid } from '../web/index.js';
 import { ctxOf, labForNode, labOf } from './common.js';
 import { table } from './format.js';
 import { formatMatrix, pingall } from './pingall.js';
+import { formatSettle, settle } from './settle.js';
 import { runShell } from './shell.js';
 
 interface LabOpts { lab?: string; topology?: string; name?: string }
@@ -155,6 +156,19 @@ export function addInteractiveCommands(program: Command, buildProgram: () => Com
       const r = await pingall(lab, o.timeout);
       out(o.json ? JSON.stringify(r, null, 2) : formatMatrix(r));
       if (r.length === 0 || r.some((x) => !x.ok)) process.exitCode = 1;
+    });
+
+  program.command('settle').description('wait until no router\'s FIB has changed for a quiet period (after link down, netem, restart)')
+    .argument('[topology]', 'YAML topology file (default: the one running lab)')
+    .option('--lab <name>', 'lab name')
+    .option('--quiet <ms>', 'FIBs unchanged this long', (v) => Number(v), 1000)
+    .option('--timeout <ms>', 'give up (exit 1) after', (v) => Number(v), 30_000)
+    .option('--json', 'print JSON')
+    .action(async (file: string | undefined, o: LabOpts & { quiet: number; timeout: number; json?: boolean }, cmd: Command) => {
+      if (!(o.quiet > 0) || !(o.timeout > 0)) throw new LabError('BAD_ARGUMENT', `--quiet ${o.quiet} / --timeout ${o.timeout} must be positive numbers of ms`, 'e.g. settle --quiet 1000 --timeout 30000');
+      const r = await settle(await labOrOnly(ctxOf(cmd), file, o), o.quiet, o.timeout);
+      out(o.json ? JSON.stringify(r) : formatSettle(r, o.quiet));
+      if (!r.settled) process.exitCode = 1;
     });
 
   program.command('shell').description('an interactive lab shell (history, tab completion); reads a script from stdin when it is not a terminal')

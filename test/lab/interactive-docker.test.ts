@@ -160,9 +160,10 @@ describe('interactive lab @docker figure2', function () {
       p.on('close', (code) => resolve({ code: code ?? -1, out }));
       p.stdin.end(script);
     });
-    const ok = await sh('link sg1 sr1 down   # Mininet order\nfib sg1\npingall\nlink up sg1:eth3\n');
+    const ok = await sh('link sg1 sr1 down   # Mininet order\nsettle --quiet 1000\nfib sg1\npingall\nlink up sg1:eth3\n');
     assert.equal(ok.code, 0, ok.out);
     assert.match(ok.out, /lab> link sg1 sr1 down   # Mininet order\nsg1:eth3 <-> sr1:eth1: down\n/);
+    assert.match(ok.out, /settled: \d+ routers' FIBs unchanged for 1000 ms/);
     assert.match(ok.out, /\/damc\/router\/sr1\s+eth4->sg2 \(cost 4\)/, 'sg1 reaches sr1 the long way');
     assert.match(ok.out, /42\/42 answered/);
     await waitFibs(lab, want(), 10_000);
