@@ -35,7 +35,8 @@ export function addNodeCommands(program: Command): void {
       const lab = await labForNode(ctxOf(cmd), node, o);
       const r = await lab.restart(node);
       process.stdout.write(`restarted ${r.node} of lab ${r.lab}: ${r.links.length} links re-created in ${r.seconds.toFixed(2)} s` +
-        (r.skipped.length ? `; not re-created (peer not running): ${r.skipped.join(', ')}` : '') + '\n');
+        (r.skipped.length ? `; not re-created (peer not running): ${r.skipped.join(', ')}` : '') +
+        (r.impairments.length ? `; impairments put back: ${r.impairments.join(', ')}` : '') + '\n');
     });
 
   for (const view of VIEW_NAMES) {

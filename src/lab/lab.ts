@@ -5,13 +5,15 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTopology, type LoadOptions, type ResolvedTopology } from '../topology/index.js';
+import { formatNetem, loadTopology, type LoadOptions, type ResolvedTopology } from '../topology/index.js';
 import { LabError } from '../util/errors.js';
 import type { LabContext } from './context.js';
 import type { ClabDeployOptions } from './clab-deploy.js';
 import { cleanupClab } from './clab-state.js';
 import { deploy } from './deploy.js';
 import { restartNode, type RestartReport } from './restart.js';
+import { netemReset, netemSet, netemShow } from './netem.js';
+import { endName } from './links.js';
 import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS } from './labels.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
@@ -72,7 +74,18 @@ export class Lab {
     if (!topo) {
       throw new LabError('TOPOLOGY_REQUIRED', `lab ${this.name} has no topology copy in ${this.dir}`, 'name the topology file: ./lab restart -t <file> <node>');
     }
-    return restartNode(topo, this.ctx, node);
+    // The node's relays die with its namespace: note its impairments, then put them back on the
+    // new interfaces (the peers' ends keep theirs; their relays live in the peers' namespaces).
+    // A relay keeps the old namespace (and so the old veths) alive, so stop them first.
+    const held = (await netemShow(this, node)).filter((x) => x.state);
+    for (const x of held) await netemReset(this, endName(x.end));
+    const r = await restartNode(topo, this.ctx, node);
+    for (const x of held) {
+      if (!r.links.some((l) => l.split(' <-> ').includes(endName(x.end)))) continue;
+      await netemSet(this, endName(x.end), x.state!.settings);
+      r.impairments.push(`${endName(x.end)} (${formatNetem(x.state!.settings)})`);
+    }
+    return r;
   }
 
   async destroy(): Promise<DestroyReport> {

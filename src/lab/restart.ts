@@ -20,6 +20,8 @@ export interface RestartReport {
   links: string[];
   /** Links left out because the peer is not running. */
   skipped: string[];
+  /** Impairments (lab netem) put back on the node's new interfaces, "sr1:eth2 (delay 20ms)". */
+  impairments: string[];
   seconds: number;
 }
 
@@ -73,6 +75,7 @@ export async function restartNode(topo: ResolvedTopology, ctx: LabContext, node:
     node,
     links: live.map(({ l }) => describeLink(l)),
     skipped: touching.filter((x) => !live.includes(x)).map(({ l }) => describeLink(l)),
+    impairments: [],
     seconds: Math.round((performance.now() - t0) / 10) / 100,
   };
 }

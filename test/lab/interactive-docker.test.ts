@@ -14,7 +14,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { dockerContext, Lab, PcapReader, PROJECT_DIR } from '../../src/lab/index.js';
 import { serveGraph, type GraphServer } from '../../src/web/index.js';
 import { tryDecode } from '../../src/wire/index.js';
-import { configsFromYaml, expectedFibs, routers, waitFibs } from '../node/lab-routing.js';
+import { configsFromYaml, expectedFibs, routers, waitFibs, forgetPid } from '../node/lab-routing.js';
 
 const run = promisify(execFile);
 const LAB = join(PROJECT_DIR, 'lab');
@@ -118,6 +118,13 @@ describe('interactive lab @docker figure2', function () {
     console.log(`      lab ping sr1 -> sr3 ${plain} ms; sr2 -> sr3 (50 ms leaving sr2:eth4, from the YAML) ${impaired} ms`);
     assert.ok(impaired - plain >= 50 && impaired - plain < 100, `${impaired} vs ${plain}`);
     assert.match((await withLab(['netem', 'show'], 'sr3')).stdout, /sr3:eth4\s+sr3 -> sr2\s+-/);
+    // a restart re-plugs sr2's links and puts its impairment back on the new interface
+    assert.match((await withLab(['restart'], 'sr2')).stdout, /impairments put back: sr2:eth4 \(delay 50ms\)/);
+    assert.match((await withLab(['netem', 'show'], 'sr2')).stdout, /sr2:eth4\s+sr2 -> sr3\s+delay 50ms/);
+    forgetPid(lab, 'sr2');
+    await waitFibs(lab, want(), 15_000);
+    const again = await rtt('sr2', 'sr3');
+    assert.ok(again - plain >= 50, `after restart ${again} vs ${plain}`);
   });
 
   it('capture writes a pcap tcpdump reads, with Hello and LSA frames; --decode names them', async () => {
