@@ -10,7 +10,7 @@ import { generateTopology, SHAPES, topologyToYaml, type Shape } from '../topolog
 import { isLabError } from '../util/errors.js';
 import { ctxOf, labForNode, labOf, topologyArg } from './common.js';
 import { clabTable, deploySummary, statusTable } from './format.js';
-import { addInteractiveCommands } from './interactive-commands.js';
+import { addInteractiveCommands, labOrOnly } from './interactive-commands.js';
 import { addNodeCommands } from './node-commands.js';
 import { addServiceCommands } from './service-commands.js';
 import { addSchedulingCommands } from './scheduling-commands.js';
@@ -44,7 +44,7 @@ program.command('deploy')
 
 program.command('destroy')
   .description('remove every container and link of a lab (found by label)')
-  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here)')
+  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here, else the one lab running)')
   .option('-t, --topo <file>', 'topology file (containerlab spelling)')
   .option('--lab <name>', 'lab name instead of a file')
   .option('--name <lab>', 'lab name override used at deploy')
@@ -52,7 +52,8 @@ program.command('destroy')
   .action(async (arg: string | undefined, o: { topo?: string; lab?: string; name?: string; all?: boolean }, cmd: Command) => {
     const ctx = ctxOf(cmd);
     const file = o.lab || o.all ? undefined : topologyArg(arg, o.topo);
-    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
+    // Nothing named: the one lab running here (several: say which, as every lab verb does).
+    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [file || o.lab ? labOf(ctx, file, o) : await labOrOnly(ctx, undefined, o)];
     if (labs.length === 0) return void process.stdout.write('no labs on this machine\n');
     for (const lab of labs) {
       const r = await lab.destroy();
@@ -65,7 +66,7 @@ program.command('destroy')
 
 program.command('inspect')
   .description('nodes, state, PID, image and interfaces (read inside each container); containerlab labs in containerlab\'s columns')
-  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here)')
+  .argument('[topology]', 'YAML topology file (default: the only *.clab.yml here, else the one lab running)')
   .option('-t, --topo <file>', 'topology file (containerlab spelling)')
   .option('--lab <name>', 'lab name instead of a file')
   .option('--name <lab>', 'lab name override used at deploy')
@@ -75,7 +76,8 @@ program.command('inspect')
   .action(async (arg: string | undefined, o: { topo?: string; lab?: string; name?: string; all?: boolean; format: string }, cmd: Command) => {
     const ctx = ctxOf(cmd);
     const file = o.lab || o.all ? undefined : topologyArg(arg, o.topo);
-    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [labOf(ctx, file, o)];
+    // Nothing named: the one lab running here (several: say which, as every lab verb does).
+    const labs = o.all ? (await Lab.names(ctx)).map((n) => new Lab(n, ctx)) : [file || o.lab ? labOf(ctx, file, o) : await labOrOnly(ctx, undefined, o)];
     const nodes = (await Promise.all(labs.map((l) => l.inspect()))).flat();
     if (o.format === 'json') return void process.stdout.write(JSON.stringify(nodes, null, 2) + '\n');
     if (nodes.length === 0) return void process.stdout.write(o.all ? 'no labs on this machine\n' : `lab ${labs[0]?.name} is not deployed\n`);
