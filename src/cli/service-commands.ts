@@ -30,15 +30,18 @@ export function addServiceCommands(program: Command): void {
   program.command('call')
     .description('run curl inside a pod (through its SG\'s HTTP proxy) and print the body, e.g. lab call pod1 http://B/echo -d hi')
     .argument('<pod>', 'the pod that calls')
-    .argument('<url>', 'http://<service>/path (the pool) or http://<instance>.<service>/path (one instance)')
-    .argument('[curl-args...]', 'more curl arguments (-d, -X, -H, -i, -o …)')
+    .argument('<curl-args...>', 'the URL, http://<service>/path (the pool) or http://<instance>.<service>/path (one instance), and curl arguments in any order (-d, -X, -H, -i, -o …)')
     .option('--lab <name>', 'lab that holds the pod')
     .option('-t, --topology <file>', 'topology file of the lab that holds the pod')
     .allowUnknownOption()
-    .action(async (pod: string, url: string, curlArgs: string[], o: NodeOpts, cmd: Command) => {
+    .action(async (pod: string, curlArgs: string[], o: NodeOpts, cmd: Command) => {
+      if (!curlArgs.some((a) => /^https?:\/\//i.test(a))) {
+        throw new LabError('CALL_NO_URL', `lab call ${pod} ${curlArgs.join(' ')}: no http:// URL among the arguments`, `e.g. lab call ${pod} http://B/echo -d hi, or lab call ${pod} -X POST http://4.B/echo`);
+      }
       const lab = await labForNode(ctxOf(cmd), pod, o);
       // --fail-with-body: an HTTP error prints its body (the gateway says why) and exits 22.
-      process.exitCode = await lab.exec(pod, ['curl', '-sS', '--fail-with-body', '--max-time', '60', ...curlArgs, url], { stdout: process.stdout, stderr: process.stderr });
+      // The user's arguments go to curl in the order given (curl takes options before the URL too).
+      process.exitCode = await lab.exec(pod, ['curl', '-sS', '--fail-with-body', '--max-time', '60', ...curlArgs], { stdout: process.stdout, stderr: process.stderr });
     });
 
   const svc = program.command('service').description('a pod\'s service instances and their knobs');

@@ -107,6 +107,11 @@ describe('service plane @docker figure2 + a user program', function () {
     const lab_ = join(PROJECT_DIR, 'lab');
     const c = await exec(lab_, ['call', '--lab', lab.name, 'pod2', 'http://4.B/echo', '-d', 'from lab call']);
     assert.equal((JSON.parse(c.stdout) as { body: string; instance: string }).body, 'from lab call');
+    // curl options before the URL reach curl too, in order
+    const put = await exec(lab_, ['call', '--lab', lab.name, 'pod2', '-X', 'PUT', '-H', 'x-test: 1', 'http://4.B/echo', '-d', 'x']);
+    const echoed = JSON.parse(put.stdout) as { method: string; headers: Record<string, string> };
+    assert.equal(echoed.method, 'PUT');
+    assert.equal(echoed.headers['x-test'], '1');
     await exec(lab_, ['service', 'set', '--lab', lab.name, 'pod4', 'B/4', '--delay', '300ms']);
     const t0 = Date.now();
     await exec(lab_, ['call', '--lab', lab.name, 'pod1', 'http://4.B/echo']);
