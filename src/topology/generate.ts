@@ -7,6 +7,7 @@
 import { Document, isScalar, visit } from 'yaml';
 import { LabError } from '../util/errors.js';
 import type { RawLink, RawNode, RawTopology } from './raw.js';
+import { seededRandom } from '../util/random.js';
 
 export const SHAPES = ['line', 'ring', 'grid', 'random'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -17,18 +18,6 @@ export interface GenerateOptions {
   seed?: number;
   pods?: number;
   name?: string;
-}
-
-/** mulberry32: tiny, seedable, good enough for picking edges. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function edgesOf(shape: Shape, n: number, seed: number): [number, number][] {
@@ -43,7 +32,7 @@ function edgesOf(shape: Shape, n: number, seed: number): [number, number][] {
       if (i + w < n) e.push([i, i + w]);
     }
   } else {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     // A random spanning tree keeps it connected; about n/2 extra edges add cycles.
     for (let i = 1; i < n; i++) e.push([Math.floor(r() * i), i]);
     const seen = new Set(e.map(([a, b]) => `${a}-${b}`));
