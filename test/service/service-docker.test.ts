@@ -67,6 +67,9 @@ describe('service signaling @docker service-line', function () {
     }
     const rib = (await ctlJson<{ prefix: string; origins: string[] }[]>(lab, 'sg2', 'rib'))!;
     assert.deepEqual(rib.find((e) => e.prefix === '/A/1')!.origins, ['sg1'], 'sr1 did not become an origin of /A/1');
+    // A pod calling it gets 404 with the reason, not a 502 "no route"
+    const denied = await run(lab, 'pod1', ['curl', '-s', '-w', '\n%{http_code}', '--max-time', '10', 'http://EVIL/echo']);
+    assert.match(denied.out, /denied service \/EVIL: advertised without a valid SPA grant \(sr1: no-grant\)[^\n]*\n+404$/, denied.out);
   });
 
   it('SPA killed: what was granted stays and calls keep working; a new instance is advertised only once the SPA is back', async () => {

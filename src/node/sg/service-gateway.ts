@@ -13,6 +13,7 @@ import { Transport, TransportError, type IncomingRequest } from '../../service/t
 import type { Logger } from '../../util/log.js';
 import type { Name } from '../../wire/name.js';
 import { PROXY_PORT, type NodeConfig } from '../config.js';
+import { GrantChecker } from '../../service/grant.js';
 import { errorAnswer, PodClient, type HttpAnswer } from './pod-client.js';
 import { ProxyServer } from './proxy.js';
 import { SgScheduling } from './sg-scheduling.js';
@@ -43,10 +44,13 @@ export class ServiceGateway {
   readonly scheduling: SgScheduling;
   readonly stats = { proxied: 0, local: 0, remote: 0, served: 0, retried: 0, probes: 0, errors: {} as Record<string, number> };
   private readonly timeoutMs: number;
+  /** The same grant check every router applies, to tell a denied service (404) from a partition (502). */
+  private readonly grants: GrantChecker;
   private metricsServer: Server | undefined;
 
   constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, private readonly scheduler: Scheduler, private readonly log: Logger, private readonly o: ServiceGatewayOptions = { listen: false }) {
     this.timeoutMs = o.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.grants = new GrantChecker(cfg.spaKeys ?? {});
     this.pods = new PodClient(cfg.gatewayPods ?? [], Math.max(1000, this.timeoutMs - 5000));
     const fabric = cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
     this.transport = new Transport({
@@ -146,15 +150,25 @@ export class ServiceGateway {
   }
 
   /**
-   * No FIB entry: a name no gateway advertises is an unknown (or denied) service, 404; one that
-   * is advertised but not reachable from here (a partition) has no route, 502.
+   * No FIB entry: a name no gateway advertises, or advertises only without a valid SPA grant
+   * (a denied service: every router ignores it), is unknown or denied, 404 with the reason; one
+   * that is advertised with a grant but not reachable from here (a partition) has no route, 502.
    */
   private unrouted(name: Name): HttpAnswer {
-    const origins = this.core.lsdb.all()
-      .filter((e) => e.lsa.kind === 'prefix' && e.lsa.lifetimeS > 0 && e.lsa.prefixes.some((p) => p.prefix.equals(name)))
-      .map((e) => this.cfg.routerNodes[e.lsa.origin.key] ?? e.lsa.origin.toString());
-    if (origins.length === 0) return this.error(404, `unknown service ${name.toString()}: no gateway advertises it`, 'unknown-service');
-    return this.error(502, `no route to ${name.toString()} (advertised by ${origins.join(', ')}, unreachable from ${this.cfg.node})`, 'no-route');
+    const now = this.scheduler.now();
+    const ads = this.core.lsdb.all()
+      .filter((e) => e.lsa.kind === 'prefix' && e.lsa.lifetimeS > 0)
+      .flatMap((e) => e.lsa.kind === 'prefix' ? e.lsa.prefixes.filter((p) => p.prefix.equals(name)).map((p) => ({ origin: e.lsa.origin, p })) : [])
+      .map(({ origin, p }) => ({
+        node: this.cfg.routerNodes[origin.key] ?? origin.toString(),
+        verdict: this.cfg.infraPrefixes?.[name.toString()] === origin.toString() && !p.grant ? 'ok' : this.grants.check(p, origin, now),
+      }));
+    if (ads.length === 0) return this.error(404, `unknown service ${name.toString()}: no gateway advertises it`, 'unknown-service');
+    const granted = ads.filter((a) => a.verdict === 'ok');
+    if (granted.length === 0) {
+      return this.error(404, `denied service ${name.toString()}: advertised without a valid SPA grant (${ads.map((a) => `${a.node}: ${a.verdict}`).join(', ')}), so every router ignores it`, 'unknown-service');
+    }
+    return this.error(502, `no route to ${name.toString()} (advertised by ${granted.map((a) => a.node).join(', ')}, unreachable from ${this.cfg.node})`, 'no-route');
   }
 
   /** A local instance's health path from the node config ("B/4" -> "/healthz"). */
