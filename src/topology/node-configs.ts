@@ -4,7 +4,7 @@
  * and the lab's trust anchors. Key generation is injected so this stays deterministic in tests.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { DEFAULT_SERVICE_TIMERS, type NodeConfig } from '../config/index.js';
+import type { NodeConfig } from '../config/index.js';
 import { gatewayOf, interfaceAddress } from './address-plan.js';
 import { peerOf, type ResolvedNode, type ResolvedTopology } from './resolved.js';
 import { serviceConfig } from './service-config.js';
@@ -63,15 +63,15 @@ function serviceFields(n: ResolvedNode, topo: ResolvedTopology, keys: Map<string
   switch (n.kind.name) {
     case 'damc-sg': {
       const mine = n.interfaces.map((i) => peerOf(i).node).filter((p) => p.kind.name === 'damc-pod');
-      return { spaKeys, podKeys: Object.fromEntries(mine.map(podKey)), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+      return { spaKeys, podKeys: Object.fromEntries(mine.map(podKey)), serviceTimers: { ...topo.serviceTimers } };
     }
     case 'damc-sr':
     case 'damc-scsc': // a stub router: it routes telemetry answers and QoS paths by the same granted prefixes
       return { spaKeys };
     case 'damc-spa':
-      return { podKeys: Object.fromEntries(pods.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+      return { podKeys: Object.fromEntries(pods.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...topo.serviceTimers } };
     case 'damc-pod':
-      return { podInstances: [...n.services], serviceTimers: { ...DEFAULT_SERVICE_TIMERS } };
+      return { podInstances: [...n.services], serviceTimers: { ...topo.serviceTimers } };
     default:
       return {};
   }

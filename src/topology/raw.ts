@@ -68,6 +68,11 @@ export const rawTimersSchema = z.strictObject({
   deadIntervalMs: positiveInt.optional(),
   lsaLifetimeS: positiveInt.optional(),
   lsaRefreshS: positiveInt.optional(),
+  // The service plane's signaling (src/topology/service-timers.ts).
+  announceRefreshMs: positiveInt.optional(),
+  announceHoldMs: positiveInt.optional(),
+  grantLifetimeS: positiveInt.optional(),
+  authTimeoutMs: positiveInt.optional(),
 });
 
 /** The pod address plan (ranges are checked in address-plan.ts, with errors that say the fix). */

@@ -15,6 +15,7 @@ import {
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology,
 } from './resolved.js';
 import { resolveTimers } from './timers.js';
+import { resolveServiceTimers } from './service-timers.js';
 
 /** Linux IFNAMSIZ is 16 including the terminating NUL. */
 export const MAX_IFNAME = 15;
@@ -175,6 +176,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     nodes,
     links,
     timers: resolveTimers(raw.timers, [...nodes.values()].filter((n) => n.kind.router).length),
+    serviceTimers: resolveServiceTimers(raw.timers),
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
     ...(raw.scheduling ? { scheduling: { ...definedOnly({ ...raw.scheduling, conditions: undefined }), conditions: resolveConditions(definedOnly(raw.scheduling.conditions ?? {})) } } : {}),
   };

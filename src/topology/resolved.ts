@@ -1,4 +1,5 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
+import type { ServiceTimers } from '../config/index.js';
 import type { AddressPlan } from './address-plan.js';
 import type { ClabLab, ClabNodeSpec } from './clab/model.js';
 import type { KindSpec } from './kinds.js';
@@ -65,6 +66,8 @@ export interface ResolvedTopology {
   nodes: Map<string, ResolvedNode>;
   links: ResolvedLink[];
   timers: Timers;
+  /** Announcement and grant timers of pods, SGs and SPAs. */
+  serviceTimers: ServiceTimers;
   /** IPv4 subnets of the pod–SG links (fabric links have none). */
   addresses: AddressPlan;
   /** What a containerlab-format file adds (src/topology/clab/model.ts); absent for DAMC files. */
