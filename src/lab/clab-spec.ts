@@ -71,6 +71,8 @@ export function clabContainerSpec(topo: ResolvedTopology, n: ResolvedNode, labDi
     securityOpt: c.securityOpts,
     ...(c.pidMode ? { pidMode: c.pidMode } : {}),
     ...(c.cgroupParent ? { cgroupParent: c.cgroupParent } : {}),
+    ...(c.cgroupnsMode ? { cgroupnsMode: c.cgroupnsMode } : {}),
+    ...(c.autoRemove ? { autoRemove: true } : {}),
     noHostname: shared,
   };
   const ifaceList = Object.keys(ifaces);

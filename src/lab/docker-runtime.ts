@@ -97,6 +97,8 @@ export class DockerRuntime implements Runtime {
           ...(x.securityOpt?.length ? { SecurityOpt: x.securityOpt } : {}),
           ...(x.pidMode ? { PidMode: x.pidMode } : {}),
           ...(x.cgroupParent ? { CgroupParent: x.cgroupParent } : {}),
+          ...(x.cgroupnsMode ? { CgroupnsMode: x.cgroupnsMode } : {}),
+          ...(x.autoRemove ? { AutoRemove: true } : {}),
         },
         ...(x.network ? {
           NetworkingConfig: {

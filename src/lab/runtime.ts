@@ -47,6 +47,8 @@ export interface ContainerExtra {
   securityOpt?: string[];
   pidMode?: string;
   cgroupParent?: string;
+  cgroupnsMode?: 'host' | 'private';
+  autoRemove?: boolean;
   /** Leave Hostname unset (Docker refuses it with network-mode container:). */
   noHostname?: boolean;
 }

@@ -92,6 +92,7 @@ describe('containerlab container spec', () => {
       healthcheck: { test: [CMD-SHELL, "true"], interval: 2, retries: 1 }
     l2: { kind: linux, image: alpine:3, network-mode: container:l1 }
     l3: { kind: linux, network-mode: host }
+    l4: { kind: linux, auto-remove: true, cgroupns-mode: host }
     sr: { kind: damc-sr }
 `);
   const spec = (n: string, labImage = false) => clabContainerSpec(t, t.nodes.get(n)!, '/labs/t', '/proj', { image: labImage ? 'damc-node:x' : 'alpine:3', labImage }, (o) => `clab-t-${o}`);
@@ -125,6 +126,15 @@ describe('containerlab container spec', () => {
     assert.ok(s.binds.includes('/proj:/opt/damc:ro'));
     assert.equal(s.sysctls['net.ipv4.ip_forward'], '0');
     assert.equal(s.env.DAMC_NODE, 'sr');
+  });
+
+  it('auto-remove instead of the linux default restart policy; cgroupns-mode passed on; both restart and auto-remove refused', () => {
+    assert.equal(spec('l4').extra!.autoRemove, true);
+    assert.equal(spec('l4').extra!.restartPolicy, undefined);
+    assert.equal(spec('l4').extra!.cgroupnsMode, 'host');
+    assert.equal(spec('l3').extra!.restartPolicy, 'always');
+    assert.throws(() => topo(`  nodes:\n    a: { kind: linux, auto-remove: true, restart-policy: always }\n`), /CLAB_CONFLICT|auto-remove and restart-policy: always/);
+    assert.throws(() => topo(`  nodes:\n    a: { kind: linux, cgroupns-mode: shared }\n`), /cgroupns-mode/);
   });
 
   it('sizes in Docker units', () => {

@@ -56,6 +56,10 @@ export interface ClabNodeSpec {
   privileged: boolean;
   pidMode: string | undefined;
   cgroupParent: string | undefined;
+  /** cgroup namespace: host or private (Docker's default). */
+  cgroupnsMode: 'host' | 'private' | undefined;
+  /** Docker removes the container when it exits (containerlab's auto-remove; no restart policy then). */
+  autoRemove: boolean;
   startupDelayS: number;
   volumes: string[];
   stages: Partial<Record<StageName, ClabStage>>;

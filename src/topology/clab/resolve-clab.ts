@@ -184,11 +184,16 @@ function nodeSpec(name: string, n: RawNodeDefaults, damc: boolean, o: ClabResolv
   }
   const hc = n.healthcheck;
   const cert = n.certificate;
+  if (n['auto-remove'] && n['restart-policy'] !== undefined && n['restart-policy'] !== 'no') {
+    throw new LabError('CLAB_CONFLICT', `node ${name}: auto-remove and restart-policy: ${n['restart-policy']} both given; Docker removes an auto-removed container instead of restarting it`,
+      'keep one: drop restart-policy, or set auto-remove: false');
+  }
   return {
     cmdGiven: n.cmd !== undefined,
     imagePullPolicy: n['image-pull-policy'],
     exec: n.exec ?? [],
-    restartPolicy: n['restart-policy'] ?? (n.kind === 'linux' ? 'always' : undefined),
+    // auto-remove replaces restarting (Docker refuses both); linux nodes restart always by default.
+    restartPolicy: n['restart-policy'] ?? (n.kind === 'linux' && !n['auto-remove'] ? 'always' : undefined),
     networkMode: n['network-mode'],
     mgmt: damc ? n['mgmt-ipv4'] !== undefined || n['mgmt-ipv6'] !== undefined : true,
     mgmtIpv4: n['mgmt-ipv4'],
@@ -218,6 +223,8 @@ function nodeSpec(name: string, n: RawNodeDefaults, damc: boolean, o: ClabResolv
     privileged: n.privileged ?? false,
     pidMode: n['pid-mode'],
     cgroupParent: n['cgroup-parent'],
+    cgroupnsMode: n['cgroupns-mode'],
+    autoRemove: n['auto-remove'] === true,
     startupDelayS: n['startup-delay'] ?? 0,
     volumes: (n.volumes ?? []).map((b) => clabBind(b, o.baseDir, name)),
     stages,

@@ -67,7 +67,7 @@ export const clabNodeFields = {
   sysctls: z.record(z.string(), scalar).optional(),
   'security-opts': z.array(z.string()).optional(),
   'pid-mode': z.string().optional(),
-  'cgroupns-mode': z.string().optional(),
+  'cgroupns-mode': z.enum(['host', 'private']).optional(),
   'cgroup-parent': z.string().optional(),
   'auto-remove': z.boolean().optional(),
   runtime: z.string().optional(),
