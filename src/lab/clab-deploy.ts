@@ -5,10 +5,8 @@
  * every node it joins has entered create-links), then configure (its links up, then `exec`)
  * alongside healthy (its healthcheck passes), then exit. A failure anywhere rolls the lab back.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   buildNodeConfigs, expandMagic, nodeOfEnd, shellWords,
   type ClabEnd, type ClabLink, type ResolvedNode, type ResolvedTopology, type StageExec, type StageName,
@@ -19,10 +17,12 @@ import { linkCommands } from './clab-links.js';
 import { chooseImages } from './clab-images.js';
 import { clabContainerSpec } from './clab-spec.js';
 import { StageBoard } from './clab-stages.js';
-import { ClabState, cleanupClab, hostHas } from './clab-state.js';
+import { ExecLog, runHost } from './clab-exec.js';
+import { prepareClabHost } from './clab-prepare.js';
+import { ClabState, cleanupClab } from './clab-state.js';
 import type { LabContext } from './context.js';
 import { containerNameIn } from './labels.js';
-import type { DeployReport, ExecResult } from './reports.js';
+import type { DeployReport } from './reports.js';
 
 export interface ClabDeployOptions {
   /** Run nodes whose image is not here and cannot be pulled on the lab image instead. */
@@ -52,7 +52,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
   const nodes = [...topo.nodes.values()];
   const say = ctx.onEvent;
   const substitutions: { node: string; image: string; with: string }[] = [];
-  const execs: ExecResult[] = [];
+  const execs = new ExecLog(ctx, say);
   const exited: string[] = [];
   const notes: string[] = [];
   const phases: Record<string, number> = {};
@@ -86,56 +86,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
     if (clab.ca) await issueCertificates(topo, labDir, say);
     phase('configs');
 
-    step = 'management network';
-    const usesMgmt = nodes.some((n) => n.clab!.mgmt && (n.clab!.networkMode === undefined || n.clab!.networkMode === 'bridge')) ||
-      clab.links.some((l) => l.b?.t === 'mgmt-net');
-    let mgmtBridge: string | undefined;
-    if (usesMgmt) {
-      const m = clab.mgmt;
-      let net = await ctx.runtime.network(m.network);
-      if (!net) {
-        net = await ctx.runtime.createNetwork({
-          name: m.network,
-          ...(m.bridge ? { bridge: m.bridge } : {}),
-          ipv4: { subnet: m.ipv4Subnet, ...(m.ipv4Range ? { range: m.ipv4Range } : {}), ...(m.ipv4Gw ? { gateway: m.ipv4Gw } : {}) },
-          ipv6: { subnet: m.ipv6Subnet, ...(m.ipv6Range ? { range: m.ipv6Range } : {}), ...(m.ipv6Gw ? { gateway: m.ipv6Gw } : {}) },
-          ...(m.mtu ? { mtu: m.mtu } : {}),
-          driverOpts: m.driverOpts,
-          labels: { 'damc.lab': topo.name, containerlab: topo.name },
-        });
-        state.update((d) => (d.network = m.network));
-        say(`created management network ${m.network} (${m.ipv4Subnet}, ${m.ipv6Subnet}) on bridge ${net.bridge}`);
-      }
-      mgmtBridge = net.bridge;
-    }
-    step = 'bridges';
-    for (const b of clab.bridges) {
-      if (await hostHas(ctx, b)) continue;
-      await ctx.net.batch([`link add name ${b} type bridge`, `link set ${b} up`]);
-      state.update((d) => d.bridges.push(b));
-      say(`created bridge ${b} in the host namespace`);
-    }
-    step = 'external containers';
-    const extPids = new Map<string, { id: string; pid: number }>();
-    for (const name of clab.external.keys()) {
-      const info = await ctx.runtime.inspect(name).catch((e: unknown) => {
-        throw new LabError('EXT_CONTAINER_MISSING', `node ${name} is kind ext-container, but no container named ${name} exists`,
-          'start it before the lab (docker run --name ' + name + ' …): ext-container nodes are containers the lab does not create', { cause: e });
-      });
-      if (info.state !== 'running' || info.pid <= 0) {
-        throw new LabError('EXT_CONTAINER_MISSING', `external container ${name} is ${info.state}`, `start it: docker start ${name}`);
-      }
-      extPids.set(name, { id: info.id, pid: info.pid });
-    }
-    let dummyKind: 'dummy' | 'ifb' = 'dummy';
-    if (clab.links.some((l) => l.type === 'dummy')) {
-      dummyKind = await dummyDriver(ctx);
-      if (dummyKind === 'ifb') {
-        const note = 'this kernel has no dummy driver: dummy links are ifb devices here (same name, MTU and MAC; what is sent to them is dropped, as with dummy)';
-        notes.push(note);
-        say(note);
-      }
-    }
+    const { mgmtBridge, extPids, dummyKind } = await prepareClabHost(topo, ctx, state, say, notes, (st) => (step = st));
     phase('prepare');
 
     // Per node: container id and pid once created; per link: a promise settled once it exists.
@@ -203,32 +154,15 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       const cmd = expandMagic(x.command, { labDir, lab: topo.name, node: n.name });
       const words = shellWords(cmd, `node ${n.name}: stages.${stage}.exec`);
       if (x.target === 'host') {
-        const r = await runHost(words);
-        report(n.name, `${stage} ${x.phase} (host)`, cmd, r.code, r.out);
+        execs.check(n.name, `${stage} ${x.phase} (host)`, cmd, await runHost(words));
       } else {
         const id = ids.get(n.name);
         if (!id) {
           throw new LabError('CLAB_STAGE_EXEC', `node ${n.name}: stages.${stage}.exec '${cmd}' runs in the container ${x.phase} of ${stage}, before the container exists`,
             'use phase: on-exit, or target: host');
         }
-        const r = await execIn(id, words);
-        report(n.name, `${stage} ${x.phase}`, cmd, r.code, r.out);
+        execs.check(n.name, `${stage} ${x.phase}`, cmd, await execs.run(id, words));
       }
-    };
-    const report = (node: string, where: string, cmd: string, code: number, out: string) => {
-      execs.push({ node, where, command: cmd, exitCode: code, output: out });
-      say(`exec ${node} (${where}): ${cmd.trim()}${code ? `  [exit ${code}]` : ''}`);
-      for (const line of out.replace(/\n$/, '').split('\n')) if (line) say(`  ${line}`);
-      if (code !== 0) {
-        throw new LabError('EXEC_FAILED', `node ${node}: ${where} command '${cmd.trim()}' exited with ${code}${out.trim() ? `: ${lastLine(out)}` : ''}`,
-          'fix the command (its output is above); the lab was removed');
-      }
-    };
-    const execIn = async (id: string, words: string[]) => {
-      let out = '';
-      const sink = new Writable({ write: (c: Buffer, _e, cb) => { out += c.toString(); cb(); } });
-      const code = await ctx.runtime.exec(id, words, { stdout: sink, stderr: sink });
-      return { code, out };
     };
     const enter = async (n: ResolvedNode, stage: StageName) => {
       for (const w of n.clab!.stages[stage]?.waitFor ?? []) await board.wait(w.node, w.stage, n.name);
@@ -292,8 +226,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
         if (!skipped.has(n.name)) {
           for (const cmd of c.exec) {
             const expanded = expandMagic(cmd, { labDir, lab: topo.name, node: n.name });
-            const r = await execIn(id, shellWords(expanded, `node ${n.name}: exec`));
-            report(n.name, 'exec', expanded, r.code, r.out);
+            execs.check(n.name, 'exec', expanded, await execs.run(id, shellWords(expanded, `node ${n.name}: exec`)));
           }
         }
         await leave(n, 'configure');
@@ -356,8 +289,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
     for (const [name, x] of clab.external) {
       for (const cmd of x.exec) {
         const expanded = expandMagic(cmd, { labDir, lab: topo.name, node: name });
-        const r = await execIn(extPids.get(name)!.id, shellWords(expanded, `node ${name}: exec`));
-        report(name, 'exec', expanded, r.code, r.out);
+        execs.check(name, 'exec', expanded, await execs.run(extPids.get(name)!.id, shellWords(expanded, `node ${name}: exec`)));
       }
     }
     phase('exec');
@@ -371,7 +303,7 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       seconds: Math.round((performance.now() - t0) / 10) / 100,
       phases,
       substitutions,
-      execs,
+      execs: execs.results,
       exited,
       notes,
     };
@@ -386,32 +318,6 @@ export async function deployClab(topo: ResolvedTopology, ctx: LabContext, remove
       `removed the ${removed.length} container(s) it had created` + (left.length ? `; could not remove ${left.join(', ')}` : '') +
       (isLabError(e) && e.hint ? `; ${e.hint}` : ''), { cause: e });
   }
-}
-
-/** dummy when the kernel has it (probed with a device created and deleted at once), else ifb. */
-async function dummyDriver(ctx: LabContext): Promise<'dummy' | 'ifb'> {
-  const probe = `damc-dprobe${process.pid % 1000}`;
-  try {
-    await ctx.net.batch([`link add name ${probe} type dummy`, `link del ${probe}`]);
-    return 'dummy';
-  } catch {
-    return 'ifb';
-  }
-}
-
-function runHost(words: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(words[0]!, words.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('error', (e) => resolve({ code: 127, out: `${words[0]}: ${e.message}` }));
-    p.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
-
-function lastLine(s: string): string {
-  return s.trim().split('\n').slice(-1)[0]!.slice(0, 200);
 }
 
 export function describe(l: ClabLink): string {
