@@ -41,7 +41,7 @@ export function addNodeCommands(program: Command): void {
 
   for (const view of VIEW_NAMES) {
     program.command(view)
-      .description(`a router's ${VIEW_HELP[view]}`)
+      .description(`${VIEW_HELP[view]}, of one SG or SR, read from the host`)
       .argument('<node>', 'an SG or SR node')
       .option('--lab <name>', 'lab that holds the node')
       .option('-t, --topology <file>', 'topology file of the lab that holds the node')
