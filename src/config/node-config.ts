@@ -126,6 +126,12 @@ export const nodeConfigSchema = z.object({
    * out the way it hands out the trust map; any other origin's copy is still ignored.
    */
   infraPrefixes: z.record(z.string(), z.string()).optional(),
+  /**
+   * Every SG and SR: the SCSCs whose signed policies it accepts, SCSC name (/damc/scsc/scsc) ->
+   * raw public key, base64. Only these: a policy signed by any other trusted node (an SR gone
+   * bad) is refused as an unknown origin. Absent: no SCSC in the lab, every policy is refused.
+   */
+  scscKeys: z.record(z.string(), z.string()).optional(),
 });
 
 export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;

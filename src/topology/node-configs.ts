@@ -93,6 +93,9 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
   // The SCSC's own name needs no SPA grant: the lab itself says which node may originate it.
   const infraPrefixes: Record<string, string> = {};
   for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') infraPrefixes['/damc/scsc'] = routerNameOf(n);
+  // Policies are accepted only under an SCSC's signature (not any trusted router's).
+  const scscKeys: Record<string, string> = {};
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') scscKeys[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
   const out = new Map<string, NodeConfig>();
   for (const n of topo.nodes.values()) {
     const gateway = gatewayOf(topo.addresses, n.name);
@@ -120,6 +123,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       ...serviceFields(n, topo, keys, spaKeys),
       ...(topo.scheduling && (n.kind.name === 'damc-sg' || n.kind.name === 'damc-scsc') ? { scheduling: topo.scheduling } : {}),
       ...(Object.keys(infraPrefixes).length > 0 && (n.kind.router || n.kind.name === 'damc-scsc') ? { infraPrefixes } : {}),
+      ...(Object.keys(scscKeys).length > 0 && n.kind.router ? { scscKeys } : {}),
     });
   }
   return out;

@@ -24,7 +24,11 @@ describe('topology: scheduling stanza', () => {
     assert.deepEqual(cfgs.get('scsc')!.scheduling, want);
     assert.equal(cfgs.get('sr1')!.scheduling, undefined);
     assert.deepEqual(cfgs.get('scsc')!.prefixes, ['/damc/scsc']);
-    assert.ok(cfgs.get('sg1')!.trust['/damc/scsc/scsc'], 'routers trust the SCSC\'s key (its LSAs and policies)');
+    assert.ok(cfgs.get('sg1')!.trust['/damc/scsc/scsc'], 'routers trust the SCSC\'s key (its LSAs)');
+    // Policies: only the SCSC's key, on every SG and SR (not the whole trust map).
+    for (const n of ['sg1', 'sr1']) assert.deepEqual(Object.keys(cfgs.get(n)!.scscKeys ?? {}), ['/damc/scsc/scsc'], n);
+    assert.equal(cfgs.get('sg1')!.scscKeys!['/damc/scsc/scsc'], cfgs.get('sg1')!.trust['/damc/scsc/scsc']);
+    assert.equal(cfgs.get('scsc')!.scscKeys, undefined);
   });
 
   it('refuses a condition out of range, with the fix', () => {

@@ -7,7 +7,8 @@
 import type { Scheduler } from '../../routing/clock.js';
 import type { DataPacket } from '../../routing/forwarder.js';
 import type { RouterCore } from '../../routing/router.js';
-import { formatScscView, PolicyStore, trustMapPolicyVerifier, type ScscView } from '../../scheduling/index.js';
+import { formatScscView, PolicyStore, type ScscView } from '../../scheduling/index.js';
+import { trustedPolicyVerifier } from '../sg/sg-probe.js';
 import type { Logger } from '../../util/log.js';
 import type { NodeConfig } from '../config.js';
 import { schedulingControl } from '../sg/scheduling-control.js';
@@ -29,7 +30,7 @@ export class SchedulingHooks {
   constructor(cfg: NodeConfig, core: RouterCore, private readonly scheduler: Scheduler, log: Logger, private readonly sg: ServiceGateway | undefined) {
     if (cfg.kind === 'damc-scsc') this.scsc = new ScscNode(cfg, core, scheduler, log.child({ ns: 'scsc' }));
     else {
-      const store = sg?.scheduling.policies ?? new PolicyStore(trustMapPolicyVerifier(cfg.trust));
+      const store = sg?.scheduling.policies ?? new PolicyStore(trustedPolicyVerifier(cfg));
       this.policies = new PolicyReceiver(core.name, store, () => Math.floor(scheduler.now()), log.child({ ns: 'policy' }));
     }
     if (sg) this.reporter = new TelemetryReporter(core, scheduler, sg.scheduling.stats);
