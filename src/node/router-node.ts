@@ -14,6 +14,7 @@ import type { SeqStore } from '../routing/seq.js';
 import type { RouterEvent, RouterTimers } from '../routing/types.js';
 import type { Logger } from '../util/log.js';
 import { Name } from '../wire/name.js';
+import { encode, type Message } from '../wire/index.js';
 import type { NodeConfig, NodeInterfaceConfig } from './config.js';
 import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
@@ -93,14 +94,16 @@ export class RouterNode {
         new Map(Object.entries(cfg.infraPrefixes ?? {}).map(([p, origin]) => [Name.parse(p).key, Name.parse(origin).key]))),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),
-      deliver: (p) => this.deliver(p),
+      deliver: (p, from) => this.deliver(p, from),
+      // Late-bound: scheduling is built below, around this host's core.
+      forwardingTable: (fib) => (this.scheduling ? this.scheduling.forwardingTable(fib) : fib),
     });
     this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
     if (cfg.kind === 'damc-sg') this.service = new ServiceGateway(cfg, this.host.core, deps.scheduler, deps.log.child({ ns: 'sg' }), deps.proxy);
     this.registrar = cfg.kind === 'damc-sg'
       ? new Registrar(cfg, name, deps.serviceFaces ?? [], deps.scheduler, deps.log, (entries) => this.host.setPrefixes(entries))
       : undefined;
-    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service);
+    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service, (iface, msg) => this.sendOn(iface, msg));
   }
 
   async start(): Promise<void> {
@@ -161,8 +164,20 @@ export class RouterNode {
     });
   }
 
-  private deliver(p: DataPacket): void {
-    if (this.service?.receive(p) || this.scheduling.receive(p)) return;
+  /** One message straight out of one interface (link probes: that link, whatever the FIB says). */
+  private sendOn(iface: string, msg: Message): boolean {
+    const f = this.host.face(iface);
+    if (!f) return false;
+    try {
+      return f.send(encode(msg));
+    } catch {
+      this.host.encodeErrors++;
+      return false;
+    }
+  }
+
+  private deliver(p: DataPacket, fromIface: string | undefined): void {
+    if (this.scheduling.receive(p, fromIface) || this.service?.receive(p)) return;
     const core = this.host.core;
     if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
       // A request to this router's own name: echo it back (what `ctl ping` uses).
