@@ -76,7 +76,11 @@ export async function waitReady(lab: Lab, ms: number): Promise<number> {
   }
 }
 
-export interface Figures { delay_shift_s: number | null; delay_failed: number; error_drain_s: number | null; error_failed: number; scsc_kill_failed: number }
+export interface Figures {
+  delay_shift_s: number | null; delay_failed: number; error_drain_s: number | null; error_failed: number; scsc_kill_failed: number;
+  /** The SR link case: until sr1 forwards /B/4 by policy, until it stops after the reset, calls failed. */
+  link_steer_s: number | null; link_clear_s: number | null; link_failed: number;
+}
 
 /** B/4 200 ms slower at 1.5 s into an 8 s stream, then back to normal for a 6 s stream. */
 export async function delayCase(lab: Lab): Promise<{ shiftS: number | undefined; failed: number; calls: Call[]; b4ShareAfterRecovery: number }> {
