@@ -32,6 +32,8 @@ try {
   const l = await linkCase(lab, cli);
   console.error(`link case: sr1 steers /B/4 via sr3 after ${l.steerS} s, back to shortest path ${l.clearS} s after the reset; ` +
     `sr1 frames to sr2/sr3 during ${l.during.calls} calls to 4.B: ${l.during.viaSr2}/${l.during.viaSr3}, ${l.before.failed + l.during.failed} failed`);
+  console.error(`$ lab policies sr1   (while sr2:eth2 had 70 ms)\n${l.policiesText.trimEnd()}`);
+  for (const x of l.scscLinks) console.error(`scsc: link ${x.from} -> ${x.to}: ${x.reasons.join('; ')}`);
   await sleep(2000);
   const k = await scscKillCase(lab);
   console.error(`SCSC killed: ${k.failed} failed of ${k.calls.length} calls`);
