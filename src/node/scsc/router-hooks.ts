@@ -20,6 +20,8 @@ import { serveMetrics } from '../sg/metrics-server.js';
 import { PolicyReceiver } from './policy-receiver.js';
 import { ScscNode } from './scsc-node.js';
 import { LinkMonitor, type SendOn } from './link-monitor.js';
+import { ScscGrant } from './scsc-grant.js';
+import type { PrefixEntry } from '../../wire/index.js';
 
 export const LINK_PROBE_MIN_MS = 500;
 
@@ -28,6 +30,8 @@ export const SCHEDULING_COMMANDS = ['policies', 'metrics', 'scsc'] as const;
 export class SchedulingHooks {
   readonly policies: PolicyReceiver | undefined;
   readonly scsc: ScscNode | undefined;
+  /** The SCSC's SPA grant for /damc/scsc (asked through an SG). */
+  readonly grant: ScscGrant | undefined;
   /** SGs and SRs forward by the held policies' next-hop entries (src/scheduling/steering.ts). */
   readonly steering: PolicySteering | undefined;
   private readonly reporter: TelemetryReporter | undefined;
@@ -35,9 +39,12 @@ export class SchedulingHooks {
   readonly links: LinkMonitor;
   private metricsServer: Server | undefined;
 
-  constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, private readonly scheduler: Scheduler, log: Logger, private readonly sg: ServiceGateway | undefined, sendOn: SendOn) {
-    if (cfg.kind === 'damc-scsc') this.scsc = new ScscNode(cfg, core, scheduler, log.child({ ns: 'scsc' }));
-    else {
+  constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, private readonly scheduler: Scheduler, log: Logger, private readonly sg: ServiceGateway | undefined, sendOn: SendOn,
+    advertise: (entries: PrefixEntry[]) => void) {
+    if (cfg.kind === 'damc-scsc') {
+      this.scsc = new ScscNode(cfg, core, scheduler, log.child({ ns: 'scsc' }));
+      this.grant = new ScscGrant(cfg, core, scheduler, log.child({ ns: 'grant' }), advertise);
+    } else {
       const store = sg?.scheduling.policies ?? new PolicyStore(trustedPolicyVerifier(cfg));
       this.policies = new PolicyReceiver(core.name, store, () => Math.floor(scheduler.now()), log.child({ ns: 'policy' }));
       const links = () => core.neighbors().filter((n) => n.twoWay).map((n) => ({ iface: n.iface, neighbor: n.router }));
@@ -52,6 +59,7 @@ export class SchedulingHooks {
   /** `metricsPort`: the SCSC serves its Prometheus text there too (an SG's gateway does its own). */
   async start(metricsPort?: number): Promise<void> {
     this.scsc?.start();
+    this.grant?.start();
     this.reporter?.start();
     this.links.start();
     if (this.scsc && metricsPort !== undefined) this.metricsServer = (await serveMetrics(() => this.scsc!.metrics(), metricsPort)).server;
@@ -60,6 +68,7 @@ export class SchedulingHooks {
   stop(): void {
     this.metricsServer?.close();
     this.scsc?.stop();
+    this.grant?.stop();
     this.reporter?.stop();
     this.links.stop();
   }
@@ -71,7 +80,7 @@ export class SchedulingHooks {
 
   /** True when the packet was scheduling's (a policy push or a telemetry report). */
   receive(p: DataPacket, fromIface: string | undefined): boolean {
-    return this.links.receive(p, fromIface) || (this.policies?.receive(p) ?? false) || (this.scsc?.receive(p) ?? false);
+    return this.links.receive(p, fromIface) || (this.policies?.receive(p) ?? false) || (this.scsc?.receive(p) ?? false) || (this.grant?.receive(p) ?? false);
   }
 
   control(cmd: (typeof SCHEDULING_COMMANDS)[number]): unknown {
