@@ -28,6 +28,15 @@ describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('/damc/scsc is granted by an SPA like any prefix: the SCSC asked spa3 through sg3 (nearest), every router routes it', async () => {
+    const g = (await ctl(lab, 'spa3', 'grants')) as { grants: { prefix: string; gateway: string }[] };
+    assert.ok(g.grants.some((x) => x.prefix === '/damc/scsc' && x.gateway === '/damc/scsc/scsc'), JSON.stringify(g.grants));
+    const c = (await ctl(lab, 'scsc', 'counters')) as { scscGrant: { granted: number } };
+    assert.ok(c.scscGrant.granted >= 1);
+    const relay = (await ctl(lab, 'sg3', 'counters')) as { spaRelay: { relayBack: number } };
+    assert.ok(relay.spaRelay.relayBack >= 1);
+  });
+
   it('B/4 answers 500: drained locally within 1 s, no call fails (one retry on another instance)', async () => {
     const r = await errorCase(lab);
     console.log(`      drain ${r.drainS} s, failed ${r.failed} of ${r.calls.length}`);
