@@ -121,11 +121,22 @@ export const nodeConfigSchema = z.object({
   serviceTimers: serviceTimersSchema.optional(),
   scheduling: nodeSchedulingSchema.optional(),
   /**
-   * Every router: prefixes of the lab's own infrastructure that need no SPA grant, prefix ->
-   * the one router name allowed to originate it (the SCSC's /damc/scsc). The lab hands these
-   * out the way it hands out the trust map; any other origin's copy is still ignored.
+   * Prefixes a router accepts without an SPA grant, prefix -> the one router name allowed to
+   * originate them. The lab never sets it (the SCSC's /damc/scsc is granted by an SPA like any
+   * prefix); it is for harnesses that run no SPA (scripts/bench-forward.ts).
    */
   infraPrefixes: z.record(z.string(), z.string()).optional(),
+  /**
+   * The SCSC: router names of the SGs that have an SPA, through which it asks an SPA for the
+   * grant of /damc/scsc like any prefix (src/node/scsc/scsc-grant.ts; the SG relays, sg/spa-relay.ts).
+   */
+  spaVia: z.array(z.string().startsWith('/')).optional(),
+  /**
+   * Every SG and SR: the SCSCs whose signed policies it accepts, SCSC name (/damc/scsc/scsc) ->
+   * raw public key, base64. Only these: a policy signed by any other trusted node (an SR gone
+   * bad) is refused as an unknown origin. Absent: no SCSC in the lab, every policy is refused.
+   */
+  scscKeys: z.record(z.string(), z.string()).optional(),
 });
 
 export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;

@@ -73,7 +73,7 @@ export class RouterHost {
         return face.send(bytes);
       },
     });
-    this.fast = new FastForwarder(() => this.core.fib(), this.core.counters, (iface, bytes) => this.running && (this.faces.get(iface)?.send(bytes) ?? false));
+    this.fast = new FastForwarder(() => this.core.forwardingFib(), this.core.counters, (iface, bytes) => this.running && (this.faces.get(iface)?.send(bytes) ?? false));
   }
 
   private attach(f: Face): void {

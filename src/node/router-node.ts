@@ -14,6 +14,7 @@ import type { SeqStore } from '../routing/seq.js';
 import type { RouterEvent, RouterTimers } from '../routing/types.js';
 import type { Logger } from '../util/log.js';
 import { Name } from '../wire/name.js';
+import { encode, type Message } from '../wire/index.js';
 import type { NodeConfig, NodeInterfaceConfig } from './config.js';
 import { serveControl, type ControlRequest } from './control-server.js';
 import { RouterHost } from './router-host.js';
@@ -23,6 +24,7 @@ import { GrantChecker } from '../service/index.js';
 import { grantFilter, newGrantCounters } from './grant-filter.js';
 import { Registrar, serviceInterfaces } from './sg/registrar-node.js';
 import { SCHEDULING_COMMANDS, SchedulingHooks } from './scsc/router-hooks.js';
+import { SpaRelay } from './sg/spa-relay.js';
 
 export interface RouterNodeDeps {
   faces: readonly Face[];
@@ -78,29 +80,36 @@ export class RouterNode {
   readonly service: ServiceGateway | undefined;
   /** Policies held (SG, SR), telemetry sent (SG), the SCSC program (SCSC): src/node/scsc. */
   readonly scheduling: SchedulingHooks;
+  /** An SG's relay of the SCSC's grant request to its SPA. */
+  readonly spaRelay: SpaRelay | undefined;
 
   constructor(private readonly cfg: NodeConfig, private readonly deps: RouterNodeDeps) {
     const name = Name.parse(cfg.routerName);
     const costs = Object.fromEntries(cfg.interfaces.map((i) => [i.name, i.cost]));
     this.host = new RouterHost({
       name, scheduler: deps.scheduler, faces: deps.faces, costs, watcher: deps.watcher,
-      // An SG originates only what its SPA granted (the registrar sets it); every router checks
-      // grants. The SCSC's stub router originates its own infrastructure name (infraPrefixes).
-      prefixes: cfg.kind === 'damc-sg' ? [] : cfg.prefixes.map((p) => Name.parse(p)), timers: routerTimers(cfg.timers),
+      // An SG originates only what its SPA granted (the registrar sets it), the SCSC /damc/scsc
+      // once an SPA granted it (scsc/scsc-grant.ts); every router checks grants.
+      prefixes: cfg.kind === 'damc-sg' || cfg.kind === 'damc-scsc' ? [] : cfg.prefixes.map((p) => Name.parse(p)), timers: routerTimers(cfg.timers),
       // A prefix LSA part fills a frame of the smallest fabric MTU (an SG with thousands of prefixes floods parts).
       ...(fabricInterfaces(cfg).length ? { maxLsaBytes: Math.min(...fabricInterfaces(cfg).map((i) => i.mtu || 1500)) } : {}),
       prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k,
         new Map(Object.entries(cfg.infraPrefixes ?? {}).map(([p, origin]) => [Name.parse(p).key, Name.parse(origin).key]))),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),
-      deliver: (p) => this.deliver(p),
+      deliver: (p, from) => this.deliver(p, from),
+      // Late-bound: scheduling is built below, around this host's core.
+      forwardingTable: (fib) => (this.scheduling ? this.scheduling.forwardingTable(fib) : fib),
     });
     this.views = new Views(this.host.core, cfg.routerNodes, () => deps.scheduler.now());
     if (cfg.kind === 'damc-sg') this.service = new ServiceGateway(cfg, this.host.core, deps.scheduler, deps.log.child({ ns: 'sg' }), deps.proxy);
     this.registrar = cfg.kind === 'damc-sg'
-      ? new Registrar(cfg, name, deps.serviceFaces ?? [], deps.scheduler, deps.log, (entries) => this.host.setPrefixes(entries))
+      ? new Registrar(cfg, name, deps.serviceFaces ?? [], deps.scheduler, deps.log, (entries) => this.host.setPrefixes(entries), (m) => this.spaRelay?.answered(m) ?? false)
       : undefined;
-    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service);
+    // An SG takes the SCSC's grant request to its SPA (the SCSC has no SPA link).
+    if (this.registrar) this.spaRelay = new SpaRelay(this.host.core, (r) => this.registrar!.sendToSpa(r), () => deps.scheduler.now());
+    this.scheduling = new SchedulingHooks(cfg, this.host.core, deps.scheduler, deps.log, this.service, (iface, msg) => this.sendOn(iface, msg),
+      (entries) => this.host.setPrefixes(entries));
   }
 
   async start(): Promise<void> {
@@ -126,7 +135,11 @@ export class RouterNode {
       const v = req.cmd as ViewName;
       if (v === 'counters') {
         const faces = [...this.deps.faces, ...(this.deps.serviceFaces ?? [])];
-        return { ...this.views.counters(Object.fromEntries(faces.map((f) => [f.ifname, f.counters()]))), grants: { ...this.grantCounters }, ...(this.registrar ? { registrar: { ...this.registrar.counters } } : {}) };
+        return {
+          ...this.views.counters(Object.fromEntries(faces.map((f) => [f.ifname, f.counters()]))), grants: { ...this.grantCounters },
+          ...(this.registrar ? { registrar: { ...this.registrar.counters } } : {}), ...(this.spaRelay ? { spaRelay: { ...this.spaRelay.counters } } : {}),
+          ...(this.scheduling.grant ? { scscGrant: { ...this.scheduling.grant.counters } } : {}),
+        };
       }
       return this.views[v]();
     }
@@ -161,8 +174,20 @@ export class RouterNode {
     });
   }
 
-  private deliver(p: DataPacket): void {
-    if (this.service?.receive(p) || this.scheduling.receive(p)) return;
+  /** One message straight out of one interface (link probes: that link, whatever the FIB says). */
+  private sendOn(iface: string, msg: Message): boolean {
+    const f = this.host.face(iface);
+    if (!f) return false;
+    try {
+      return f.send(encode(msg));
+    } catch {
+      this.host.encodeErrors++;
+      return false;
+    }
+  }
+
+  private deliver(p: DataPacket, fromIface: string | undefined): void {
+    if (this.scheduling.receive(p, fromIface) || this.spaRelay?.receive(p) || this.service?.receive(p)) return;
     const core = this.host.core;
     if (p.type === 'request' && core.name.isPrefixOf(p.name)) {
       // A request to this router's own name: echo it back (what `ctl ping` uses).

@@ -43,6 +43,11 @@ export interface RouterCoreOptions {
   readonly onEvent?: (e: RouterEvent) => void;
   /** Which entries of a received prefix LSA routes may use (default: all). */
   readonly prefixFilter?: PrefixFilter;
+  /**
+   * The table data packets are forwarded by, derived from the FIB (default: the FIB itself);
+   * scheduling overlays the SCSC's next-hop policies here (src/scheduling/steering.ts).
+   */
+  readonly forwardingTable?: (fib: NameTrie<RibEntry>) => NameTrie<RibEntry>;
 }
 
 export class RouterCore {
@@ -196,7 +201,7 @@ export class RouterCore {
 
   private forward(p: DataPacket, fromIface: string | undefined): void {
     forwardPacket({
-      name: this.name, counters: this.counters, fib: this.routes.fib(),
+      name: this.name, counters: this.counters, fib: this.forwardingFib(),
       send: this.o.send, deliver: this.o.deliver, onEvent: this.o.onEvent,
     }, p, fromIface);
   }
@@ -213,6 +218,12 @@ export class RouterCore {
 
   fib(): NameTrie<RibEntry> {
     return this.routes.fib();
+  }
+
+  /** What data packets are forwarded by: the FIB, or what `forwardingTable` makes of it. */
+  forwardingFib(): NameTrie<RibEntry> {
+    const fib = this.routes.fib();
+    return this.o.forwardingTable ? this.o.forwardingTable(fib) : fib;
   }
 
   interfaceNames(): string[] {

@@ -52,7 +52,7 @@ export {
   type ScalarFamily,
 } from './prometheus.js';
 export { policySigner, trustMapPolicyVerifier } from './policy-crypto.js';
-export { hopForRequest, hopsFor, type Hop, type WeightedHop } from './nexthop-choice.js';
+export { PolicySteering, type LiveLink } from './steering.js';
 export { DEFAULT_PROBES, ProbePlanner, type ProbeOptions } from './probe-plan.js';
 export { outlierMetrics, policyMetrics, scscMetrics } from './metrics.js';
 export { formatPolicies, formatScscView } from './views.js';

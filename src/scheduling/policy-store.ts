@@ -54,6 +54,8 @@ export class PolicyStore {
   /** Highest version ever accepted per origin: replays of older signed policies stay refused. */
   private readonly highest = new Map<string, bigint>();
   readonly counters: PolicyCounters = Object.fromEntries(POLICY_COUNTER_NAMES.map((n) => [n, 0])) as PolicyCounters;
+  /** Bumped whenever the held set changes (install, sweep): what forwarding derives from it is redone. */
+  generation = 0;
 
   constructor(private readonly verify: PolicyVerifier) {}
 
@@ -64,6 +66,7 @@ export class PolicyStore {
       this.held.set(p.origin.key, { policy: p, installedAt: now });
       this.highest.set(p.origin.key, p.version);
       this.counters.policyInstalled++;
+      this.generation++;
     } else if (v === 'duplicate') this.counters.policyDuplicate++;
     else this.counters[DROP[v]]++;
     return v;
@@ -99,6 +102,7 @@ export class PolicyStore {
       if (h.policy.expires <= now) {
         this.held.delete(k);
         this.counters.policyExpired++;
+        this.generation++;
         gone.push(h.policy.origin);
       }
     }

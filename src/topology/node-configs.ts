@@ -49,10 +49,17 @@ export function prefixesOf(node: ResolvedNode): string[] {
   return [...new Set(pods.flatMap(podPrefixes))].sort();
 }
 
-/** An SPA's policy: its explicit `policy:` per pod, and for every other pod what it declares. */
+/** The prefix an SCSC originates, granted by an SPA like any other. */
+export const SCSC_PREFIX_TEXT = '/damc/scsc';
+
+/**
+ * An SPA's policy: its explicit `policy:` per pod, and for every other pod what it declares;
+ * an SCSC may own /damc/scsc unless the SPA's `policy:` says otherwise for it.
+ */
 export function spaPolicyOf(spa: ResolvedNode, topo: ResolvedTopology): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const n of topo.nodes.values()) if (n.kind.name === 'damc-pod') out[n.name] = spa.policy?.[n.name] ?? podPrefixes(n);
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') out[n.name] = spa.policy?.[n.name] ?? [SCSC_PREFIX_TEXT];
   return out;
 }
 
@@ -60,16 +67,23 @@ export function spaPolicyOf(spa: ResolvedNode, topo: ResolvedTopology): Record<s
 function serviceFields(n: ResolvedNode, topo: ResolvedTopology, keys: Map<string, NodeKey>, spaKeys: Record<string, string>): Partial<NodeConfig> {
   const podKey = (p: ResolvedNode) => [p.name, keys.get(p.name)!.publicKeyRaw] as const;
   const pods = [...topo.nodes.values()].filter((p) => p.kind.name === 'damc-pod');
+  // An SCSC announces /damc/scsc to an SPA as a pod announces its services: signed with its key.
+  const announcers = [...topo.nodes.values()].filter((p) => p.kind.name === 'damc-pod' || p.kind.name === 'damc-scsc');
   switch (n.kind.name) {
     case 'damc-sg': {
       const mine = n.interfaces.map((i) => peerOf(i).node).filter((p) => p.kind.name === 'damc-pod');
       return { spaKeys, podKeys: Object.fromEntries(mine.map(podKey)), serviceTimers: { ...topo.serviceTimers } };
     }
     case 'damc-sr':
-    case 'damc-scsc': // a stub router: it routes telemetry answers and QoS paths by the same granted prefixes
       return { spaKeys };
+    case 'damc-scsc': { // a stub router: it routes by the same granted prefixes and asks an SPA for its own
+      const spaVia = [...topo.nodes.values()]
+        .filter((g) => g.kind.name === 'damc-sg' && g.interfaces.some((i) => peerOf(i).node.kind.name === 'damc-spa'))
+        .map(routerNameOf).sort();
+      return { spaKeys, spaVia, serviceTimers: { ...topo.serviceTimers } };
+    }
     case 'damc-spa':
-      return { podKeys: Object.fromEntries(pods.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...topo.serviceTimers } };
+      return { podKeys: Object.fromEntries(announcers.map(podKey)), spaPolicy: spaPolicyOf(n, topo), serviceTimers: { ...topo.serviceTimers } };
     case 'damc-pod':
       return { podInstances: [...n.services], serviceTimers: { ...topo.serviceTimers } };
     default:
@@ -90,9 +104,9 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
   }
   const spaKeys: Record<string, string> = {};
   for (const n of topo.nodes.values()) if (n.kind.name === 'damc-spa') spaKeys[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
-  // The SCSC's own name needs no SPA grant: the lab itself says which node may originate it.
-  const infraPrefixes: Record<string, string> = {};
-  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') infraPrefixes['/damc/scsc'] = routerNameOf(n);
+  // Policies are accepted only under an SCSC's signature (not any trusted router's).
+  const scscKeys: Record<string, string> = {};
+  for (const n of topo.nodes.values()) if (n.kind.name === 'damc-scsc') scscKeys[routerNameOf(n)] = keys.get(n.name)!.publicKeyRaw;
   const out = new Map<string, NodeConfig>();
   for (const n of topo.nodes.values()) {
     const gateway = gatewayOf(topo.addresses, n.name);
@@ -110,7 +124,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
         };
       }),
       ...(gateway ? { gateway } : {}),
-      prefixes: n.kind.name === 'damc-scsc' ? ['/damc/scsc'] : prefixesOf(n),
+      prefixes: n.kind.name === 'damc-scsc' ? [SCSC_PREFIX_TEXT] : prefixesOf(n),
       privateKeyPem: keys.get(n.name)!.privateKeyPem,
       trust,
       routerNodes,
@@ -119,7 +133,7 @@ export function buildNodeConfigs(topo: ResolvedTopology, keyOf: (node: string) =
       ...serviceConfig(topo, n),
       ...serviceFields(n, topo, keys, spaKeys),
       ...(topo.scheduling && (n.kind.name === 'damc-sg' || n.kind.name === 'damc-scsc') ? { scheduling: topo.scheduling } : {}),
-      ...(Object.keys(infraPrefixes).length > 0 && (n.kind.router || n.kind.name === 'damc-scsc') ? { infraPrefixes } : {}),
+      ...(Object.keys(scscKeys).length > 0 && n.kind.router ? { scscKeys } : {}),
     });
   }
   return out;

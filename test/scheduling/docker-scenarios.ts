@@ -76,7 +76,11 @@ export async function waitReady(lab: Lab, ms: number): Promise<number> {
   }
 }
 
-export interface Figures { delay_shift_s: number | null; delay_failed: number; error_drain_s: number | null; error_failed: number; scsc_kill_failed: number }
+export interface Figures {
+  delay_shift_s: number | null; delay_failed: number; error_drain_s: number | null; error_failed: number; scsc_kill_failed: number;
+  /** The SR link case: until sr1 forwards /B/4 by policy, until it stops after the reset, calls failed. */
+  link_steer_s: number | null; link_clear_s: number | null; link_failed: number;
+}
 
 /** B/4 200 ms slower at 1.5 s into an 8 s stream, then back to normal for a 6 s stream. */
 export async function delayCase(lab: Lab): Promise<{ shiftS: number | undefined; failed: number; calls: Call[]; b4ShareAfterRecovery: number }> {
@@ -120,4 +124,62 @@ export async function scscKillCase(lab: Lab): Promise<{ failed: number; calls: C
   process.kill(pid, 'SIGKILL');
   const calls = await stream;
   return { failed: calls.filter((c) => c.code !== 200).length, calls };
+}
+
+interface PoliciesJson { steered: { prefix: string; nexthops: { iface: string; neighbor: string }[] }[] }
+
+/** sr1's frames out of eth3 (to sr2) and eth4 (to sr3) during `ms` of calls from pod1 to B/4 by its name. */
+async function sr1Split(lab: Lab, ms: number): Promise<{ calls: number; failed: number; viaSr2: number; viaSr3: number }> {
+  const tx = async () => {
+    const c = (await ctl(lab, 'sr1', 'counters')) as { faces: Record<string, { txFrames: number }> };
+    return { eth3: c.faces.eth3!.txFrames, eth4: c.faces.eth4!.txFrames };
+  };
+  const a = await tx();
+  const script = `end=$(( $(date +%s%N) + ${ms}000000 )); n=0; f=0; while [ $(date +%s%N) -lt $end ]; do ` +
+    `c=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' http://4.B/echo); n=$((n+1)); [ "$c" = 200 ] || f=$((f+1)); done; echo "$n $f"`;
+  const out = (await run(lab, 'pod1', ['bash', '-c', script])).out.trim().split(/\s+/).map(Number);
+  const b = await tx();
+  return { calls: out[0]!, failed: out[1]!, viaSr2: b.eth3 - a.eth3, viaSr3: b.eth4 - a.eth4 };
+}
+
+/** Until sr1 steers /B/4 (`want` true) or stops steering it; ms waited, or undefined after `ms`. */
+async function waitSteered(lab: Lab, want: boolean, ms: number): Promise<{ waitedMs: number | undefined; steered: PoliciesJson['steered'] }> {
+  const t0 = Date.now();
+  for (;;) {
+    const p = (await ctl(lab, 'sr1', 'policies')) as PoliciesJson;
+    const has = p.steered.some((s) => s.prefix === '/B/4' && s.nexthops.every((h) => h.neighbor === 'sr3'));
+    if (has === want) return { waitedMs: Date.now() - t0, steered: p.steered };
+    if (Date.now() - t0 > ms) return { waitedMs: undefined, steered: p.steered };
+    await sleep(250);
+  }
+}
+
+/**
+ * The SR link on B/4's shortest path from A/1 slowed (70 ms leaving sr2 towards sg4; figure2's
+ * sg1 reaches sg4 over sr1 then sr2 or sr3 at equal cost): sr2 and sg4 report the link, the
+ * SCSC's QoS Dijkstra gives sr1 a next-hop entry for /B/4 via sr3, and sr1's frames show calls
+ * to B/4 leaving via sr3 only. Then the delay is removed and the entry goes.
+ */
+export async function linkCase(lab: Lab, cli: (args: string[]) => Promise<{ stdout: string }>): Promise<{
+  steerS: number | undefined; before: Awaited<ReturnType<typeof sr1Split>>; during: Awaited<ReturnType<typeof sr1Split>>;
+  policiesText: string; scscLinks: { from: string; to: string; reasons: string[] }[]; clearS: number | undefined;
+}> {
+  const before = await sr1Split(lab, 3000);
+  const stream = callStream(lab, 4000); // keeps the SGs probing and reporting /B's instances
+  const at = Date.now();
+  await cli(['netem', 'set', 'sr2:eth2', '--delay', '70ms']);
+  try {
+    const steer = await waitSteered(lab, true, 15_000);
+    const steerS = steer.waitedMs === undefined ? undefined : (Date.now() - at) / 1000;
+    await stream;
+    const during = await sr1Split(lab, 3000);
+    const policiesText = (await cli(['policies', 'sr1'])).stdout;
+    const scscLinks = (JSON.parse((await cli(['scsc', '--json'])).stdout) as { links: { from: string; to: string; reasons: string[] }[] }).links;
+    await cli(['netem', 'reset', 'sr2:eth2']);
+    const clear = await waitSteered(lab, false, 15_000);
+    return { steerS, before, during, policiesText, scscLinks, clearS: clear.waitedMs === undefined ? undefined : clear.waitedMs / 1000 };
+  } catch (e) {
+    await cli(['netem', 'reset', 'sr2:eth2']).catch(() => undefined);
+    throw e;
+  }
 }

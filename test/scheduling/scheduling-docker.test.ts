@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab } from '../../src/lab/index.js';
 import { exec } from '../node/lab-routing.js';
-import { ctl, delayCase, errorCase, schedulingTopology, scscKillCase, sleep, waitReady } from './docker-scenarios.js';
+import { ctl, delayCase, errorCase, linkCase, schedulingTopology, scscKillCase, sleep, waitReady } from './docker-scenarios.js';
+import { run } from '../node/lab-routing.js';
 
 describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the data path', function () {
   this.timeout(300_000);
@@ -25,6 +26,15 @@ describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the
   after(async () => {
     await lab.destroy().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/damc/scsc is granted by an SPA like any prefix: the SCSC asked spa3 through sg3 (nearest), every router routes it', async () => {
+    const g = (await ctl(lab, 'spa3', 'grants')) as { grants: { prefix: string; gateway: string }[] };
+    assert.ok(g.grants.some((x) => x.prefix === '/damc/scsc' && x.gateway === '/damc/scsc/scsc'), JSON.stringify(g.grants));
+    const c = (await ctl(lab, 'scsc', 'counters')) as { scscGrant: { granted: number } };
+    assert.ok(c.scscGrant.granted >= 1);
+    const relay = (await ctl(lab, 'sg3', 'counters')) as { spaRelay: { relayBack: number } };
+    assert.ok(relay.spaRelay.relayBack >= 1);
   });
 
   it('B/4 answers 500: drained locally within 1 s, no call fails (one retry on another instance)', async () => {
@@ -50,6 +60,42 @@ describe('scheduling @docker figure2: local drain, policy shift, SCSC not in the
     const all = JSON.parse((await cli(['policies', '--json'])).stdout) as Record<string, { counters: Record<string, number> }>;
     assert.deepEqual(Object.keys(all), ['sg1', 'sg2', 'sg3', 'sg4', 'sr1', 'sr2', 'sr3']);
     assert.ok(all.sg1!.counters.policyInstalled! > 0);
+  });
+
+  it('the SR link on B/4\'s shortest path from A/1 slowed (70 ms sr2 -> sg4): the SCSC moves /B/4 onto sr3 at sr1, seen in lab policies and in sr1\'s frames; fast again, the entry goes', async () => {
+    const r = await linkCase(lab, cli);
+    console.log(`      steered after ${r.steerS} s, cleared ${r.clearS} s after the reset; sr1 frames to sr2/sr3 for calls to 4.B: before ${r.before.viaSr2}/${r.before.viaSr3} (${r.before.calls} calls), during ${r.during.viaSr2}/${r.during.viaSr3} (${r.during.calls} calls)`);
+    assert.ok(r.steerS !== undefined, `sr1 never steered /B/4 via sr3:\n${r.policiesText}`);
+    assert.match(r.policiesText, /\/B\/4 +nexthops \/damc\/router\/sr3=1/);
+    assert.match(r.policiesText, /forwarding \/B\/4 by policy via sr3 \(eth4\)/);
+    assert.ok(r.scscLinks.some((l) => l.from === '/damc/router/sr2' && l.to === '/damc/router/sg4' && l.reasons.some((x) => /^rtt /.test(x))), JSON.stringify(r.scscLinks));
+    assert.equal(r.before.failed + r.during.failed, 0);
+    // Shortest path: equal-cost sharing at sr1; steered: each call is one more frame to sr3 (hellos, probes, acks are background on both).
+    assert.ok(Math.abs(r.before.viaSr3 - r.before.viaSr2) < r.before.calls / 2, JSON.stringify(r.before));
+    assert.ok(r.during.viaSr3 - r.during.viaSr2 >= 0.8 * r.during.calls, JSON.stringify(r.during));
+    assert.ok(r.clearS !== undefined, 'the entry goes once the link is fast again');
+  });
+
+  it('a policy signed by a trusted router (its own or in the SCSC\'s name) or expired, injected on the wire, is refused and counted at sg1', async () => {
+    const before = (await ctl(lab, 'sg1', 'policies')) as { counters: Record<string, number> };
+    for (const [node, mode] of [['sr1', 'own'], ['sr1', 'as-scsc'], ['scsc', 'expired']] as const) {
+      const r = await run(lab, node, ['node', '/opt/damc/dist/test/scheduling/inject-policy.js', 'sg1', mode]);
+      assert.match(r.out, /^sent a /, r.out);
+    }
+    const want = { policyDropUnknownOrigin: 1, policyDropBadSignature: 1, policyDropExpired: 1 };
+    const t0 = Date.now();
+    let got: Record<string, number> = {};
+    for (;;) {
+      const c = ((await ctl(lab, 'sg1', 'policies')) as { counters: Record<string, number> }).counters;
+      got = Object.fromEntries(Object.keys(want).map((k) => [k, c[k]! - before.counters[k]!]));
+      if (Object.entries(want).every(([k, v]) => got[k]! >= v) || Date.now() - t0 > 5000) break;
+      await sleep(200);
+    }
+    assert.deepEqual(got, want);
+    const json = JSON.parse((await cli(['policies', 'sg1', '--json'])).stdout) as { counters: Record<string, number>; policies: { origin: string }[] };
+    assert.ok(json.counters.policyDropUnknownOrigin! > 0);
+    assert.ok(json.policies.every((p) => p.origin === '/damc/scsc/scsc'), 'only the SCSC\'s policy is held');
+    assert.match((await cli(['policies', 'sg1'])).stdout, /bad signature [1-9].*unknown origin [1-9]/);
   });
 
   it('SCSC killed during a steady call stream: zero failed calls; restarted, policies resume', async () => {

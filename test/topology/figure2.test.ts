@@ -38,7 +38,9 @@ describe('topologies/figure2.yaml and node configs', () => {
     for (const r of ['sg1', 'sr3']) assert.deepEqual(Object.keys(cfgs.get(r)!.spaKeys!).sort(), spaNames);
     assert.equal(cfgs.get('sg1')!.spaKeys!['/damc/spa/spa2'], cfgs.get('sr1')!.spaKeys!['/damc/spa/spa2']);
     assert.deepEqual(Object.keys(cfgs.get('sg1')!.podKeys!), ['pod1'], 'an SG knows its own pods');
-    assert.deepEqual(Object.keys(cfgs.get('spa1')!.podKeys!).sort(), ['pod1', 'pod2', 'pod3', 'pod4']);
+    // ... and the SCSC's, which announces /damc/scsc to an SPA the way a pod announces its services.
+    assert.deepEqual(Object.keys(cfgs.get('spa1')!.podKeys!).sort(), ['pod1', 'pod2', 'pod3', 'pod4', 'scsc']);
+    assert.deepEqual(cfgs.get('spa1')!.spaPolicy!.scsc, ['/damc/scsc']);
     assert.deepEqual(cfgs.get('spa1')!.spaPolicy!.pod4, ['/A', '/A/4', '/B', '/B/4'], 'by default what the topology declares');
     assert.deepEqual(cfgs.get('pod3')!.podInstances, ['B/3', 'C/3']);
     assert.equal(cfgs.get('pod1')!.routerName, '/damc/pod/pod1');

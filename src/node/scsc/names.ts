@@ -13,3 +13,10 @@ export const POLICY_SUFFIX = 'policy';
 export function policyName(router: Name): Name {
   return Name.parse(`${router.toString()}/${POLICY_SUFFIX}`);
 }
+
+/** Where an SG takes another node's auth request to its SPA (sg/spa-relay.ts): /damc/router/sg4/spa. */
+export const SPA_RELAY_SUFFIX = 'spa';
+
+export function spaRelayName(sg: Name): Name {
+  return sg.append(SPA_RELAY_SUFFIX);
+}

@@ -2,7 +2,7 @@
 import type { Face } from '../../face/face.js';
 import type { Scheduler } from '../../routing/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { PrefixEntry } from '../../wire/index.js';
+import type { AuthResponse, PrefixEntry } from '../../wire/index.js';
 import type { Name } from '../../wire/name.js';
 import { DEFAULT_SERVICE_TIMERS, type NodeConfig, type NodeInterfaceConfig } from '../config.js';
 import { Registrar as Core } from './registrar.js';
@@ -15,7 +15,8 @@ export function serviceInterfaces(cfg: NodeConfig): NodeInterfaceConfig[] {
 }
 
 export class Registrar extends Core {
-  constructor(cfg: NodeConfig, gateway: Name, faces: readonly Face[], scheduler: Scheduler, log: Logger, advertise: (e: PrefixEntry[]) => void) {
+  constructor(cfg: NodeConfig, gateway: Name, faces: readonly Face[], scheduler: Scheduler, log: Logger, advertise: (e: PrefixEntry[]) => void,
+    relayed?: (m: AuthResponse) => boolean) {
     const byName = new Map(faces.map((f) => [f.ifname, f]));
     const podFaces = new Map<string, Face>();
     let spaFace: Face | undefined;
@@ -27,7 +28,7 @@ export class Registrar extends Core {
     }
     super({
       gateway, scheduler, log, podFaces, ...(spaFace ? { spaFace } : {}), podKeys: cfg.podKeys ?? {}, spaKeys: cfg.spaKeys ?? {},
-      timers: cfg.serviceTimers ?? DEFAULT_SERVICE_TIMERS, advertise,
+      timers: cfg.serviceTimers ?? DEFAULT_SERVICE_TIMERS, advertise, ...(relayed ? { relayed } : {}),
     });
   }
 }

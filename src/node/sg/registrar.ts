@@ -13,7 +13,7 @@ import { AnnouncementTable, Backoff, podNodeOf, type PrefixView } from '../../se
 import type { Logger } from '../../util/log.js';
 import {
   encode, publicKeyFromRaw, tryDecode, verifyAnnouncement, verifyGrant,
-  type AuthResponse, type Message, type PrefixAnnouncement, type PrefixEntry,
+  type AuthRequest, type AuthResponse, type Message, type PrefixAnnouncement, type PrefixEntry,
 } from '../../wire/index.js';
 import { Name } from '../../wire/name.js';
 import type { KeyObject } from 'node:crypto';
@@ -45,6 +45,8 @@ export interface RegistrarOptions {
   /** Called with what to advertise whenever it changes. */
   advertise: (entries: PrefixEntry[]) => void;
   random?: () => number;
+  /** An SPA answer to no request of ours: true when it was one this SG relayed (spa-relay.ts). */
+  relayed?: (m: AuthResponse) => boolean;
 }
 
 interface InFlight {
@@ -173,7 +175,10 @@ export class Registrar {
     if (r.message.type !== 'auth-response') return;
     const m = r.message;
     const req = this.inFlight.get(m.requestId);
-    if (!req) return void this.counters.authUnknownResponse++;
+    if (!req) {
+      if (this.o.relayed?.(m)) return;
+      return void this.counters.authUnknownResponse++;
+    }
     this.spaAnswering = true;
     this.backoff.reset();
     const now = this.now;
@@ -204,6 +209,12 @@ export class Registrar {
       this.notify(req.pod, { accepted: false, reason, reasonText: text, prefixes: m.prefixes });
     }
     this.sync();
+  }
+
+  /** Hands another node's auth request to this SG's SPA as it is (spa-relay.ts); false: no SPA. */
+  sendToSpa(req: AuthRequest): boolean {
+    if (!this.spaFace || !this.running) return false;
+    return this.spaFace.send(encode(req));
   }
 
   private ask(a: PrefixAnnouncement, pod: string): void {

@@ -30,7 +30,10 @@ export function gatewayProbe(gw: ServiceGateway, timeoutMs = PROBE_TIMEOUT_MS): 
   };
 }
 
-/** Policies are trusted when signed by a key of the lab's trust map (the SCSC's included). */
+/**
+ * Policies are trusted only when signed by an SCSC's key (the node config's scscKeys): a node
+ * the lab trusts for routing (an SR) that signs a policy is refused as an unknown origin.
+ */
 export function trustedPolicyVerifier(cfg: NodeConfig): PolicyVerifier {
-  return trustMapPolicyVerifier(cfg.trust);
+  return trustMapPolicyVerifier(cfg.scscKeys ?? {});
 }

@@ -2,7 +2,8 @@
  * The SPA program: answers its SGs' authentication requests (class 3). For each announcement
  * the policy decides per prefix; accepted prefixes get a grant each (signed with the SPA's key,
  * naming the SG that asked and an expiry), rejected ones a reject with the reason, logged and
- * counted. An SG can only ask for itself: the gateway must be the SG on the link it asked on.
+ * counted. An SG can only ask for itself: the gateway must be the SG on the link it asked on,
+ * or the announcing node itself when it is its own gateway (the SCSC's /damc/scsc, relayed).
  * Faces and scheduler are passed in, so it runs in a container and in-process alike.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
@@ -83,7 +84,10 @@ export class SpaNode {
     const now = this.deps.scheduler.now();
     const pod = podNodeOf(req.announcement.pod);
     const out: AuthResponse[] = [];
-    if (sg && !req.gateway.equals(sg)) {
+    // An SG asks for itself; the one other case is a node that is its own gateway (the SCSC,
+    // which originates /damc/scsc itself), its request relayed by the SG (sg/spa-relay.ts): its
+    // announcement is signed with its own key, checked below like a pod's.
+    if (sg && !req.gateway.equals(sg) && !req.gateway.equals(req.announcement.pod)) {
       this.counters.requestWrongGateway++;
       return [this.reject(req, pod, 'not-authorized', `${req.gateway.toString()} is not the SG on this link (${sg.toString()})`, req.announcement.prefixes, now)];
     }
