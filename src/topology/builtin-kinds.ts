@@ -1,15 +1,19 @@
 /** The kinds this lab knows. DAMC kinds all start the node program; it reads its role from its config. */
+import { fileURLToPath } from 'node:url';
 import { registerKind } from './kinds.js';
+import { nodeEntry } from './node-program.js';
 
 /** The built project is bind-mounted here in every node (read-only). */
 export const PROJECT_MOUNT = '/opt/damc';
-const nodeProgram = ['node', `${PROJECT_MOUNT}/dist/src/node/main.js`];
+/** The bundle when it is fresh, else the compiled modules (node-program.ts); dist is the same in the node. */
+const entry = `${PROJECT_MOUNT}/dist/${nodeEntry(fileURLToPath(new URL('../../', import.meta.url)))}`;
+const nodeProgram = ['node', entry];
 /**
  * Routers run many to a machine, so V8 is told to stay small: a 1 MB young generation (the
  * router allocates little per packet) and one background compiler thread. Both cost no
  * measurable speed (scripts/bench-router-rss, scripts/bench-spf); see README "Memory".
  */
-const routerProgram = ['node', '--max-semi-space-size=1', '--v8-pool-size=1', `${PROJECT_MOUNT}/dist/src/node/main.js`];
+const routerProgram = ['node', '--max-semi-space-size=1', '--v8-pool-size=1', entry];
 
 registerKind({ name: 'damc-sg', description: 'Service Gateway (router with pods)', router: true, defaultCmd: routerProgram });
 registerKind({ name: 'damc-sr', description: 'Service Router', router: true, defaultCmd: routerProgram });
