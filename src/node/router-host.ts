@@ -198,6 +198,10 @@ export class RouterHost {
       // waiting now (setImmediate comes after the poll phase), so a Hello that arrived while we
       // were stalled is seen before anyone is declared dead.
       const lateMs = Math.max(0, this.o.scheduler.now() - at);
+      // Our Hellos, though, leave now, ahead of that input: on a starved machine the input
+      // behind them can take this process seconds, and our neighbors must not go without them.
+      this.core.sendDueHellos();
+      this.flushFaces();
       const run = () => {
         if (!this.running) return;
         this.tickNow(lateMs);

@@ -107,6 +107,14 @@ export class RouterCore {
     if (withSpf) this.routes.runIfDue();
   }
 
+  /**
+   * Sends the Hellos that are due and does nothing else: a driver woken late calls this before
+   * it reads the input that queued meanwhile, so a busy router's neighbors still hear it.
+   */
+  sendDueHellos(): void {
+    if (this.started) this.hellos.sendDue(this.o.clock.now());
+  }
+
   runDueSpf(): void {
     if (this.started) this.routes.runIfDue();
   }
