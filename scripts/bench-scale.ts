@@ -13,7 +13,7 @@
  *   silent_ms    every frame dropped on both ends of another link (nft), carrier up → last FIB
  *                change anywhere (compare with dead_ms, the lab's dead interval).
  * One JSON line per size. Docker and root; run it under the Docker lock.
- *   scripts/bench-scale [N…] [--idle-s S]     (default 250, 300 s)
+ *   scripts/bench-scale [N…] [--idle-s S] [--limit-s S]   (default 250, 300 s idle, 300 s to converge)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab } from '../src/lab/index.js';
 import { generateTopology, parseTopology, resolveTopology, topologyToYaml } from '../src/topology/index.js';
-import { configsFromYaml, exec, expectedFibs, fibsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
+import { configsFromYaml, ctlJson, exec, expectedFibs, fibsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
 
 const ctx = dockerContext();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,12 +29,28 @@ const TICKS = 100; // USER_HZ
 
 const args = process.argv.slice(2);
 let idleS = 300;
+let limitS = 300;
 const sizes: number[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--idle-s') idleS = Number(args[++i]);
+  else if (args[i] === '--limit-s') limitS = Number(args[++i]);
   else sizes.push(Number(args[i]));
 }
 if (sizes.length === 0) sizes.push(250);
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** A few routers' work so far (what a storm is made of), for the progress lines. */
+async function sampleCounters(lab: Lab, nodes: string[]): Promise<string> {
+  const pick = [nodes[0]!, nodes[Math.floor(nodes.length / 2)]!, nodes[nodes.length - 1]!];
+  const keys = ['lsaOriginated', 'lsaNew', 'lsaRx', 'lsaRetransmits', 'spfRuns', 'helloTx', 'lateMsForgiven'] as const;
+  const got = await Promise.all(pick.map((n) => ctlJson<{ router?: Record<string, number> } & Record<string, unknown>>(lab, n, 'counters')));
+  return got.map((c, i) => {
+    if (!c) return ` ${pick[i]}: -`;
+    const flat = (c.router ?? c) as Record<string, number>;
+    return ` ${pick[i]}: ${keys.map((k) => `${k}=${flat[k] ?? '?'}`).join(',')}`;
+  }).join(';');
+}
 
 /** Polls all FIBs once a second until they all match; seconds waited, or NaN after limitS. */
 async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number): Promise<{ s: number; wrong: number }> {
@@ -48,7 +64,8 @@ async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number)
     if (Date.now() - shown >= 10_000) {
       shown = Date.now();
       const answering = [...got.values()].filter((f) => f !== undefined).length;
-      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+      const sample = await sampleCounters(lab, [...want.keys()]);
+      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${loadavg()})${sample}`);
     }
     await sleep(1_000);
   }
@@ -119,11 +136,11 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
   const lab = Lab.fromFile(file, ctx);
   try {
     const t0 = Date.now();
-    await lab.deploy();
+    const rep = await lab.deploy();
     const deployS = (Date.now() - t0) / 1000;
-    console.log(`grid ${n} (+${pods} pods, ${all.length} routers): deployed in ${deployS.toFixed(1)} s; timers ${JSON.stringify(timers)}`);
+    console.log(`grid ${n} (+${pods} pods, ${all.length} routers): deployed in ${deployS.toFixed(1)} s (phases ${JSON.stringify(rep.phases)}, load ${loadavg()}); timers ${JSON.stringify(timers)}`);
     const want = expectedFibs(cfgs);
-    const c = await converge(lab, want, 300);
+    const c = await converge(lab, want, limitS);
     console.log(`  converged ${c.s} s after deploy returned${c.wrong ? ` (${c.wrong} routers still wrong)` : ''}`);
 
     const pidns = new Map<string, string>();
