@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_CONFIG_PATH } from '../config/index.js';
+import { NODE_CONFIG_PATH, stampNodeConfig } from '../config/index.js';
 import { buildNodeConfigs, PROJECT_MOUNT, proxyEnv, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
 import { deployClab, type ClabDeployOptions } from './clab-deploy.js';
@@ -99,7 +99,8 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
     rmSync(labDir, { recursive: true, force: true });
     for (const [name, cfg] of configs) {
       mkdirSync(join(labDir, name), { recursive: true });
-      writeFileSync(join(labDir, name, 'node.json'), JSON.stringify(cfg, null, 2) + '\n', { mode: 0o600 });
+      // Checked against the schema here, once, and stamped: the node then skips loading zod.
+      writeFileSync(join(labDir, name, 'node.json'), JSON.stringify(stampNodeConfig(cfg, name), null, 2) + '\n', { mode: 0o600 });
     }
     if (topo.file) copyFileSync(topo.file, join(labDir, 'topology.yaml'));
     phase('configs');
