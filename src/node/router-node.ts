@@ -55,9 +55,10 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
     // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
     // batch): a delay would cost every router one more wakeup while a flood spreads.
     ackDelayMs: 0,
-    // Large labs (slower hellos): our LSAs wait two hellos after start, so each router's first
-    // adjacency LSA already lists its neighbors (one version instead of one per neighbor).
-    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.helloIntervalMs : 0,
+    // Large labs (slower hellos): our LSAs wait after start until every interface with carrier
+    // has its two-way neighbor (at most two dead intervals), so each router's first adjacency
+    // LSA already lists its neighbors (one version instead of one per neighbor as they come up).
+    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.deadIntervalMs : 0,
   };
 }
 

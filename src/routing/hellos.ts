@@ -109,6 +109,13 @@ export class Hellos {
     });
   }
 
+  /** Every interface with carrier has a two-way neighbor (none without carrier counts against it). */
+  settled(): boolean {
+    const two = new Set(this.table.twoWay().map((n) => n.iface));
+    for (const [name, i] of this.ifaces) if (i.up && !two.has(name)) return false;
+    return true;
+  }
+
   /** Our two-way links, in a stable order (an unchanged neighborhood gives an identical LSA). */
   localLinks(): LocalLink[] {
     return this.table.twoWay()

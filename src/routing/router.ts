@@ -68,6 +68,7 @@ export class RouterCore {
     this.flooding = new Flooding(c, { ownCopy: (lsa, alive) => this.origination.ownCopy(lsa, alive), changed });
     this.origination = new Origination(c, {
       seqStore: o.seqStore, prefixes: o.prefixes ?? [], ...(o.maxLsaBytes ? { maxLsaBytes: o.maxLsaBytes } : {}), flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
+      settled: () => this.hellos.settled(),
     });
   }
 

@@ -118,3 +118,23 @@ describe('routing: flap damping', () => {
       'the damped link carries traffic again');
   });
 });
+
+describe('routing: retransmission backoff', () => {
+  it('resends an unacked LSA after 1, 2, 4, 8, 8 … RxmtIntervals, and a new version starts again from 1', async () => {
+    const { Adjacency } = await import('../../src/routing/adjacency.js');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { signLsa } = await import('../../src/wire/index.js');
+    const key = generateKeyPairSync('ed25519').privateKey;
+    const lsa = (seq: bigint) => signLsa({ kind: 'prefix', origin: peer, seq, lifetimeS: 60, prefixes: [] }, key);
+    const a = new Adjacency('eth1', peer);
+    a.sent(lsa(1n), 0);
+    const at: number[] = [];
+    for (let now = 0; now <= 4_000; now += 10) if (a.dueRetransmits(now, 100).length) at.push(now);
+    assert.deepEqual(at, [100, 300, 700, 1500, 2300, 3100, 3900]);
+    assert.equal(a.nextDue(100), 4700);
+    a.sent(lsa(2n), 4_000);
+    assert.equal(a.nextDue(100), 4100, 'a new version: one RxmtInterval');
+    assert.equal(a.acked({ kind: 'prefix', origin: peer, seq: 2n }), true);
+    assert.equal(a.nextDue(100), Infinity);
+  });
+});
