@@ -59,6 +59,9 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
     // has its two-way neighbor (at most two dead intervals), so each router's first adjacency
     // LSA already lists its neighbors (one version instead of one per neighbor as they come up).
     lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.deadIntervalMs : 0,
+    // Large labs only: a neighbor whose Hellos came late may stay silent up to three more dead
+    // intervals (slack that punctual Hellos take back); small labs keep their 300 ms detection.
+    lateSlackMaxMs: t.helloIntervalMs > 100 ? 3 * t.deadIntervalMs : 0,
   };
 }
 

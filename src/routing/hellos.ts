@@ -4,6 +4,7 @@
  */
 import type { Hello } from '../wire/index.js';
 import type { RouterContext } from './context.js';
+import { dampingFor } from './damping.js';
 import { NeighborTable, type Neighbor, type NeighborChange } from './neighbors.js';
 import type { LocalLink } from './spf.js';
 
@@ -18,7 +19,8 @@ export class Hellos {
   private readonly ifaces = new Map<string, Iface>();
 
   constructor(private readonly c: RouterContext, interfaces: readonly { readonly name: string; readonly cost: number }[]) {
-    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs, c.timers.helloIntervalMs);
+    const t = c.timers;
+    this.table = new NeighborTable(c.name, t.deadIntervalMs, t.helloIntervalMs, dampingFor(t.helloIntervalMs), t.lateSlackMaxMs ?? 3 * t.deadIntervalMs);
     for (const i of interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
   }
 

@@ -9,7 +9,7 @@
  *
  * A neighbor whose Hellos come late (a router starved of CPU on a loaded machine) gets slack:
  * its silence may last the dead interval plus twice its last lateness (at most three more dead
- * intervals) before it is declared dead, and the slack halves with every punctual Hello, so a
+ * intervals; none in small labs, whose timers are fast enough) before it is declared dead, and the slack halves with every punctual Hello, so a
  * lab that is quiet again detects silent failures within the dead interval.
  *
  * A neighbor that flaps is held down before it comes up again (src/routing/damping.ts): while
@@ -39,8 +39,9 @@ export class NeighborTable {
   private readonly table = new Map<string, Neighbor>();
   private readonly damper: FlapDamper;
 
+  /** `maxSlackMs`: the most a late neighbor's silence may exceed the dead interval (0: never). */
   constructor(private readonly self: Name, private readonly deadIntervalMs: number, private readonly helloIntervalMs = deadIntervalMs / 3,
-    damping: DampingOptions = dampingFor(helloIntervalMs)) {
+    damping: DampingOptions = dampingFor(helloIntervalMs), private readonly maxSlackMs = 3 * deadIntervalMs) {
     this.damper = new FlapDamper(damping);
   }
 
@@ -74,7 +75,7 @@ export class NeighborTable {
   private adapt(n: Neighbor, now: number): boolean {
     const silence = now - n.lastHeard;
     if (silence > 2 * this.helloIntervalMs) {
-      n.slackMs = Math.min(3 * this.deadIntervalMs, Math.max(n.slackMs, 2 * (silence - this.helloIntervalMs)));
+      n.slackMs = Math.min(this.maxSlackMs, Math.max(n.slackMs, 2 * (silence - this.helloIntervalMs)));
       return true;
     }
     n.slackMs = n.slackMs < this.helloIntervalMs / 2 ? 0 : n.slackMs / 2;

@@ -24,6 +24,11 @@ export interface RouterTimers {
    * verify, flood and run SPF for.
    */
   lsaStartupHoldMs?: number;
+  /**
+   * The most a late neighbor's silence may exceed the dead interval (src/routing/neighbors.ts;
+   * default three dead intervals, 0: no slack).
+   */
+  lateSlackMaxMs?: number;
 }
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;

@@ -138,3 +138,17 @@ describe('routing: retransmission backoff', () => {
     assert.equal(a.nextDue(100), Infinity);
   });
 });
+
+describe('routing: what small and large labs get', () => {
+  it('small labs (100 ms hellos) keep the exact dead interval and no startup hold; large ones get slack and the hold', async () => {
+    const { routerTimers } = await import('../../src/node/router-node.js');
+    const small = routerTimers({ helloIntervalMs: 100, deadIntervalMs: 300, lsaLifetimeS: 120, lsaRefreshS: 40 });
+    const large = routerTimers({ helloIntervalMs: 2_000, deadIntervalMs: 8_000, lsaLifetimeS: 1_800, lsaRefreshS: 600 });
+    assert.deepEqual([small.lateSlackMaxMs, small.lsaStartupHoldMs], [0, 0]);
+    assert.deepEqual([large.lateSlackMaxMs, large.lsaStartupHoldMs], [24_000, 16_000]);
+    const t = new NeighborTable(me, 300, 100, dampingFor(100), small.lateSlackMaxMs);
+    t.hello('eth1', hello(true), 0);
+    assert.equal(t.hello('eth1', hello(true), 290).late, true);
+    assert.equal(t.nextDeadline(), 590, 'late, but no slack');
+  });
+});
