@@ -102,16 +102,23 @@ function routerPssMb(pidns: string): number {
   return best;
 }
 
+/** Adjacency changes in the window, with a tally of their reasons (printed: what a storm is made of). */
 function adjacencyChanges(lab: Lab, nodes: string[], sinceMs: number, untilMs: number): number {
   let n = 0;
+  const reasons = new Map<string, number>();
   for (const node of nodes) {
     const text = execFileSync('docker', ['logs', '--since', String(Math.floor(sinceMs / 1000)), `damc-${lab.name}-${node}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
     for (const line of text.split('\n')) {
       if (!line.includes('"event":"adjacency"')) continue;
-      const t = Date.parse((JSON.parse(line) as { time: string }).time);
-      if (t >= sinceMs && t <= untilMs) n++;
+      const j = JSON.parse(line) as { time: string; up?: boolean; reason?: string };
+      const t = Date.parse(j.time);
+      if (t < sinceMs || t > untilMs) continue;
+      n++;
+      const r = `${j.up ? 'up' : 'down'}: ${(j.reason ?? '?').replace(/[0-9]+/g, 'N')}`;
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
   }
+  if (n > 0) console.log(`  adjacency changes by reason: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, k]) => `${k} × ${r}`).join('; ')}`);
   return n;
 }
 
