@@ -33,6 +33,7 @@ export class RouterHost {
   private timerAt = Infinity;
   private running = false;
   private soonPending = false;
+  private helloCheckAt = -Infinity;
   /** Core reports held while its work runs (see step()). */
   private holding = false;
   private held: RouterEvent[] = [];
@@ -91,7 +92,20 @@ export class RouterHost {
       if (t === 'request' || t === 'response' || t === 'nack') return this.core.receive(f.ifname, r.message);
       this.step(() => this.core.receive(f.ifname, r.message));
       this.reschedule();
+      this.hellosInBacklog();
     });
+  }
+
+  /**
+   * A starved router can spend seconds on one batch of queued input (thousands of LSAs, each
+   * verified) before its timers run: every 50 ms of that, the Hellos that fell due go out, so
+   * its neighbors do not take it for dead while it works through the backlog.
+   */
+  private hellosInBacklog(): void {
+    const now = this.o.scheduler.now();
+    if (now < this.helloCheckAt) return;
+    this.helloCheckAt = now + 50;
+    this.core.sendDueHellos();
   }
 
   /**
