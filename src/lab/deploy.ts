@@ -31,7 +31,13 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
     image: n.image ?? labImage ?? '',
     ...(n.image ? {} : { entrypoint: NodeImage.entrypoint }),
     cmd: n.cmd,
-    env: { ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' ') },
+    env: {
+      ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' '),
+      // A router waits for its interfaces itself (src/node/router-main.ts), so it loads its
+      // program while the lab still starts the other containers, not all at once after the
+      // links are plugged (0.2-0.3 s of CPU per process, 275 of them on 2 cores).
+      ...(n.kind.router && !n.image ? { DAMC_IFACE_WAIT_S: '0' } : {}),
+    },
     labels: {
       ...n.labels,
       [LABEL_LAB]: topo.name,

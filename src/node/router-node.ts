@@ -49,9 +49,10 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
   return {
     ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs),
     // SPF batching under a storm: a lab large enough for slower hellos (see src/topology/
-    // timers.ts) holds SPF up to 2 s while changes keep coming (each run also writes a log
-    // line that dockerd must take); small labs keep 500 ms. Quiet, it runs at once either way.
-    spfInitialHoldMs: 10, spfMaxHoldMs: Math.min(2_000, Math.max(500, 2 * t.helloIntervalMs)), lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
+    // timers.ts) holds SPF up to two hellos (4 s at 250 routers) while changes keep coming (a
+    // fresh process's first SPF runs over 275 routers take 10-17 ms each, and each run writes a
+    // log line that dockerd must take); small labs keep 500 ms. Quiet, it runs at once either way.
+    spfInitialHoldMs: 10, spfMaxHoldMs: Math.min(4_000, Math.max(500, 2 * t.helloIntervalMs)), lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
     // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
     // batch): a delay would cost every router one more wakeup while a flood spreads.
     ackDelayMs: 0,
