@@ -3,8 +3,9 @@
  * measures, in order:
  *   deploy_s     how long `deploy` took;
  *   converge_s   from deploy returning to every router's FIB matching the shortest paths
- *                (FIBs read over each router's control socket through /proc/<pid>/root: no
- *                process per router per poll, one poll round a second);
+ *                (FIB digests read over each router's control socket through /proc/<pid>/root:
+ *                no process per router per poll, one poll round a second, and a router
+ *                answers a digest it computed once per FIB, not its whole FIB);
  *   idle_flaps   adjacency changes (the routers' own log lines) during the idle window;
  *   idle_cpu_pct_per_router  CPU of every process of every router container over that
  *                window (from /proc on the host), per router, in % of one core;
@@ -21,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab } from '../src/lab/index.js';
 import { generateTopology, parseTopology, resolveTopology, topologyToYaml } from '../src/topology/index.js';
-import { configsFromYaml, ctlJson, exec, expectedFibs, fibsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
+import { configsFromYaml, ctlJson, exec, expectedFibs, fibDigest, fibDigestsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
 
 const ctx = dockerContext();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,8 +59,8 @@ async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number)
   let wrong = want.size;
   let shown = t0;
   while (Date.now() - t0 < limitS * 1000) {
-    const got = await fibsOf(lab, [...want.keys()]);
-    wrong = [...want].filter(([n, f]) => JSON.stringify(got.get(n)) !== JSON.stringify(f)).length;
+    const got = await fibDigestsOf(lab, [...want.keys()]);
+    wrong = [...want].filter(([n, f]) => got.get(n) !== fibDigest(f)).length;
     if (wrong === 0) return { s: (Date.now() - t0) / 1000, wrong };
     if (Date.now() - shown >= 10_000) {
       shown = Date.now();

@@ -135,11 +135,12 @@ export class RouterNode {
       }
       return this.views[v]();
     }
+    if (req.cmd === 'fib-digest') return this.views.fibDigest();
     if (req.cmd === 'grants') return { router: this.cfg.routerName, checks: { ...this.grantCounters }, ...(this.registrar ? this.registrar.view() : {}) };
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
     if ((SCHEDULING_COMMANDS as readonly string[]).includes(req.cmd)) return this.scheduling.control(req.cmd as (typeof SCHEDULING_COMMANDS)[number]);
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
-    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'grants', 'proxy', 'ping'].join(', ')}`);
+    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'fib-digest', 'grants', 'proxy', 'ping'].join(', ')}`);
   }
 
   /** Sends a request to a name and waits for the response or nack (reachability by name). */
