@@ -7,6 +7,8 @@ import type { Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
 import { lsaKey } from './lsdb.js';
 
 export const SUMMARY_TRIES = 5;
+/** Retransmissions per round to a neighbor that acked nothing since the last round. */
+export const RXMT_SILENT_BATCH = 16;
 
 /**
  * The wait before retransmission number `tries + 1`: RxmtInterval, doubling per try up to 8 of
@@ -40,6 +42,7 @@ export class Adjacency {
     const u = this.unacked.get(k);
     if (!u || u.lsa.seq > h.seq) return false;
     this.unacked.delete(k);
+    this.ackedSinceRetransmit = true;
     return true;
   }
 
@@ -57,17 +60,28 @@ export class Adjacency {
     return t;
   }
 
+  /**
+   * The unacked LSAs due again. A neighbor that acked nothing since our last retransmission
+   * round gets at most RXMT_SILENT_BATCH of them this round (the rest stay due): like TCP after
+   * a timeout, a silent receiver is probed, not sent the whole backlog again.
+   */
   dueRetransmits(now: number, rxmtMs: number): Lsa[] {
     const out: Lsa[] = [];
+    const limit = this.ackedSinceRetransmit ? Infinity : RXMT_SILENT_BATCH;
     for (const u of this.unacked.values()) {
+      if (out.length >= limit) break;
       if (now - u.sentAt >= backoff(rxmtMs, u.tries)) {
         u.sentAt = now;
         u.tries++;
         out.push(u.lsa);
       }
     }
+    if (out.length > 0) this.ackedSinceRetransmit = false;
     return out;
   }
+
+  /** Whether the neighbor acked anything since our last retransmission round. */
+  private ackedSinceRetransmit = true;
 
   dueRequests(now: number, rxmtMs: number): { kind: LsaKind; origin: Name; part?: number }[] {
     const out: { kind: LsaKind; origin: Name; part?: number }[] = [];

@@ -152,3 +152,20 @@ describe('routing: what small and large labs get', () => {
     assert.equal(t.nextDeadline(), 590, 'late, but no slack');
   });
 });
+
+describe('routing: retransmission to a silent neighbor', () => {
+  it('sends a neighbor that acked nothing since the last round 16 LSAs per round, all again once it acks', async () => {
+    const { Adjacency, RXMT_SILENT_BATCH } = await import('../../src/routing/adjacency.js');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { signLsa } = await import('../../src/wire/index.js');
+    const key = generateKeyPairSync('ed25519').privateKey;
+    const origins = Array.from({ length: 40 }, (_, i) => Name.parse(`/damc/router/o${i}`));
+    const a = new Adjacency('eth1', peer);
+    for (const origin of origins) a.sent(signLsa({ kind: 'prefix', origin, seq: 1n, lifetimeS: 60, prefixes: [] }, key), 0);
+    assert.equal(a.dueRetransmits(100, 100).length, 40, 'the first round: the neighbor acked before (nothing to judge by)');
+    assert.equal(a.dueRetransmits(400, 100).length, RXMT_SILENT_BATCH, 'no ack since: a probe of 16');
+    assert.equal(a.dueRetransmits(400, 100).length, RXMT_SILENT_BATCH, 'the others stay due, 16 per round');
+    a.acked({ kind: 'prefix', origin: origins[0]!, seq: 1n });
+    assert.equal(a.dueRetransmits(400, 100).length, 40 - 2 * RXMT_SILENT_BATCH, 'it acks again: the rest (not resent this round) go');
+  });
+});
