@@ -34,8 +34,11 @@ export class Throttle {
 
   ran(now: number): void {
     const gap = now - this.lastRun;
+    // Every run within two max-holds of the last doubles the hold (RFC 8405's backoff): a
+    // trickle of changes (LSAs arriving one by one over a minute while a large lab starts)
+    // batches up as well as a burst does, instead of one run per change.
     if (gap >= 2 * this.maxHoldMs) this.hold = this.initialHoldMs;
-    else if (gap <= 2 * this.hold) this.hold = Math.min(this.maxHoldMs, this.hold * 2);
+    else this.hold = Math.min(this.maxHoldMs, this.hold * 2);
     this.lastRun = now;
     this.pending = false;
     this.requestedAt = Infinity;

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { Throttle } from '../../src/routing/throttle.js';
+
+/** Runs `t` at each due time for requests at `at`; returns the run times. */
+function drive(t: Throttle, at: number[], until: number): number[] {
+  const runs: number[] = [];
+  let k = 0;
+  for (let now = 0; now <= until; now++) {
+    while (k < at.length && at[k] === now) (t.request(now), k++);
+    if (t.due(now)) (t.ran(now), runs.push(now));
+  }
+  return runs;
+}
+
+describe('routing: throttle (SPF and origination backoff)', () => {
+  it('a trickle of changes (one every 100 ms for 10 s) backs off to the max hold instead of one run per change', () => {
+    const runs = drive(new Throttle(10, 2_000), Array.from({ length: 100 }, (_, i) => 1_000 + i * 100), 20_000);
+    assert.ok(runs.length <= 15, `${runs.length} runs (one per change would be 100): ${runs.join(" ")}`);
+    assert.ok(runs[runs.length - 1]! >= 10_900, 'the last change is acted on');
+  });
+
+  it('after a quiet spell of two max holds the first change runs at once again', () => {
+    const t = new Throttle(10, 2_000);
+    drive(t, [0, 5, 30, 70], 5_000);
+    assert.deepEqual(drive(t, [9_000], 9_100), [9_000]);
+  });
+});
