@@ -63,6 +63,9 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
     // Large labs only: a neighbor whose Hellos came late may stay silent up to three more dead
     // intervals (slack that punctual Hellos take back); small labs keep their 300 ms detection.
     lateSlackMaxMs: t.helloIntervalMs > 100 ? 3 * t.deadIntervalMs : 0,
+    // Large labs: SPF backs off for a trickle of LSAs too (at 275 routers one run per arriving
+    // LSA was 68 runs in 2 minutes); small labs keep the old rule, so faults seconds apart stay fast.
+    spfBatchTrickle: t.helloIntervalMs > 100,
   };
 }
 

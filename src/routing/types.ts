@@ -29,6 +29,8 @@ export interface RouterTimers {
    * default three dead intervals, 0: no slack).
    */
   lateSlackMaxMs?: number;
+  /** SPF's backoff also batches a trickle of changes (src/routing/throttle.ts; default false). */
+  spfBatchTrickle?: boolean;
 }
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;

@@ -146,6 +146,7 @@ describe('routing: what small and large labs get', () => {
     const large = routerTimers({ helloIntervalMs: 2_000, deadIntervalMs: 8_000, lsaLifetimeS: 1_800, lsaRefreshS: 600 });
     assert.deepEqual([small.lateSlackMaxMs, small.lsaStartupHoldMs], [0, 0]);
     assert.deepEqual([large.lateSlackMaxMs, large.lsaStartupHoldMs], [24_000, 16_000]);
+    assert.deepEqual([small.spfBatchTrickle, large.spfBatchTrickle], [false, true]);
     const t = new NeighborTable(me, 300, 100, dampingFor(100), small.lateSlackMaxMs);
     t.hello('eth1', hello(true), 0);
     assert.equal(t.hello('eth1', hello(true), 290).late, true);

@@ -13,14 +13,20 @@ function drive(t: Throttle, at: number[], until: number): number[] {
 }
 
 describe('routing: throttle (SPF and origination backoff)', () => {
+  it('without batchTrickle, changes a second apart each run at once (a small lab\'s faults stay fast)', () => {
+    assert.deepEqual(drive(new Throttle(10, 500), [0, 1_000, 2_000], 3_000), [0, 1_000, 2_000]);
+  });
+
   it('a trickle of changes (one every 100 ms for 10 s) backs off to the max hold instead of one run per change', () => {
-    const runs = drive(new Throttle(10, 2_000), Array.from({ length: 100 }, (_, i) => 1_000 + i * 100), 20_000);
-    assert.ok(runs.length <= 15, `${runs.length} runs (one per change would be 100): ${runs.join(" ")}`);
+    const trickle = Array.from({ length: 100 }, (_, i) => 1_000 + i * 100);
+    const runs = drive(new Throttle(10, 2_000, true), trickle, 20_000);
+    assert.ok(runs.length <= 15, `${runs.length} runs: ${runs.join(' ')}`);
     assert.ok(runs[runs.length - 1]! >= 10_900, 'the last change is acted on');
+    assert.equal(drive(new Throttle(10, 2_000), trickle, 20_000).length, 100, 'without batchTrickle: one run per change (small labs)');
   });
 
   it('after a quiet spell of two max holds the first change runs at once again', () => {
-    const t = new Throttle(10, 2_000);
+    const t = new Throttle(10, 2_000, true);
     drive(t, [0, 5, 30, 70], 5_000);
     assert.deepEqual(drive(t, [9_000], 9_100), [9_000]);
   });
