@@ -1,3 +1,4 @@
+/** The mechanisms that keep a large lab on a loaded machine from feeding its own storm: slack, damping, retransmission backoff, what small and large labs get. */
 import assert from 'node:assert/strict';
 import { FlapDamper, dampingFor } from '../../src/routing/damping.js';
 import { NeighborTable } from '../../src/routing/neighbors.js';
