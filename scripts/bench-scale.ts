@@ -3,8 +3,9 @@
  * measures, in order:
  *   deploy_s     how long `deploy` took;
  *   converge_s   from deploy returning to every router's FIB matching the shortest paths
- *                (FIBs read over each router's control socket through /proc/<pid>/root: no
- *                process per router per poll, one poll round a second);
+ *                (FIB digests read over each router's control socket through /proc/<pid>/root:
+ *                no process per router per poll, one poll round a second, and a router
+ *                answers a digest it computed once per FIB, not its whole FIB);
  *   idle_flaps   adjacency changes (the routers' own log lines) during the idle window;
  *   idle_cpu_pct_per_router  CPU of every process of every router container over that
  *                window (from /proc on the host), per router, in % of one core;
@@ -13,7 +14,7 @@
  *   silent_ms    every frame dropped on both ends of another link (nft), carrier up → last FIB
  *                change anywhere (compare with dead_ms, the lab's dead interval).
  * One JSON line per size. Docker and root; run it under the Docker lock.
- *   scripts/bench-scale [N…] [--idle-s S]     (default 250, 300 s)
+ *   scripts/bench-scale [N…] [--idle-s S] [--limit-s S]   (default 250, 300 s idle, 300 s to converge)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab } from '../src/lab/index.js';
 import { generateTopology, parseTopology, resolveTopology, topologyToYaml } from '../src/topology/index.js';
-import { configsFromYaml, exec, expectedFibs, fibsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
+import { configsFromYaml, ctlJson, exec, expectedFibs, fibDigest, fibDigestsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
 
 const ctx = dockerContext();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,12 +30,28 @@ const TICKS = 100; // USER_HZ
 
 const args = process.argv.slice(2);
 let idleS = 300;
+let limitS = 300;
 const sizes: number[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--idle-s') idleS = Number(args[++i]);
+  else if (args[i] === '--limit-s') limitS = Number(args[++i]);
   else sizes.push(Number(args[i]));
 }
 if (sizes.length === 0) sizes.push(250);
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** A few routers' work so far (what a storm is made of), for the progress lines. */
+async function sampleCounters(lab: Lab, nodes: string[]): Promise<string> {
+  const pick = [nodes[0]!, nodes[Math.floor(nodes.length / 2)]!, nodes[nodes.length - 1]!];
+  const keys = ['lsaOriginated', 'lsaNew', 'lsaRx', 'lsaRetransmits', 'spfRuns', 'helloTx', 'lateMsForgiven'] as const;
+  const got = await Promise.all(pick.map((n) => ctlJson<{ router?: Record<string, number> } & Record<string, unknown>>(lab, n, 'counters')));
+  return got.map((c, i) => {
+    if (!c) return ` ${pick[i]}: -`;
+    const flat = (c.router ?? c) as Record<string, number>;
+    return ` ${pick[i]}: ${keys.map((k) => `${k}=${flat[k] ?? '?'}`).join(',')}`;
+  }).join(';');
+}
 
 /** Polls all FIBs once a second until they all match; seconds waited, or NaN after limitS. */
 async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number): Promise<{ s: number; wrong: number }> {
@@ -42,13 +59,14 @@ async function converge(lab: Lab, want: Map<string, FibEntry[]>, limitS: number)
   let wrong = want.size;
   let shown = t0;
   while (Date.now() - t0 < limitS * 1000) {
-    const got = await fibsOf(lab, [...want.keys()]);
-    wrong = [...want].filter(([n, f]) => JSON.stringify(got.get(n)) !== JSON.stringify(f)).length;
+    const got = await fibDigestsOf(lab, [...want.keys()]);
+    wrong = [...want].filter(([n, f]) => got.get(n) !== fibDigest(f)).length;
     if (wrong === 0) return { s: (Date.now() - t0) / 1000, wrong };
     if (Date.now() - shown >= 10_000) {
       shown = Date.now();
       const answering = [...got.values()].filter((f) => f !== undefined).length;
-      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+      const sample = await sampleCounters(lab, [...want.keys()]);
+      console.log(`    ${((shown - t0) / 1000).toFixed(0)} s: ${answering}/${want.size} routers answer, ${want.size - wrong} have the right FIB (load ${loadavg()})${sample}`);
     }
     await sleep(1_000);
   }
@@ -85,16 +103,23 @@ function routerPssMb(pidns: string): number {
   return best;
 }
 
+/** Adjacency changes in the window, with a tally of their reasons (printed: what a storm is made of). */
 function adjacencyChanges(lab: Lab, nodes: string[], sinceMs: number, untilMs: number): number {
   let n = 0;
+  const reasons = new Map<string, number>();
   for (const node of nodes) {
     const text = execFileSync('docker', ['logs', '--since', String(Math.floor(sinceMs / 1000)), `damc-${lab.name}-${node}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
     for (const line of text.split('\n')) {
       if (!line.includes('"event":"adjacency"')) continue;
-      const t = Date.parse((JSON.parse(line) as { time: string }).time);
-      if (t >= sinceMs && t <= untilMs) n++;
+      const j = JSON.parse(line) as { time: string; up?: boolean; reason?: string };
+      const t = Date.parse(j.time);
+      if (t < sinceMs || t > untilMs) continue;
+      n++;
+      const r = `${j.up ? 'up' : 'down'}: ${(j.reason ?? '?').replace(/[0-9]+/g, 'N')}`;
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
   }
+  if (n > 0) console.log(`  adjacency changes by reason: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, k]) => `${k} × ${r}`).join('; ')}`);
   return n;
 }
 
@@ -119,18 +144,21 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
   const lab = Lab.fromFile(file, ctx);
   try {
     const t0 = Date.now();
-    await lab.deploy();
+    const rep = await lab.deploy();
     const deployS = (Date.now() - t0) / 1000;
-    console.log(`grid ${n} (+${pods} pods, ${all.length} routers): deployed in ${deployS.toFixed(1)} s; timers ${JSON.stringify(timers)}`);
+    console.log(`grid ${n} (+${pods} pods, ${all.length} routers): deployed in ${deployS.toFixed(1)} s (phases ${JSON.stringify(rep.phases)}, load ${loadavg()}); timers ${JSON.stringify(timers)}`);
     const want = expectedFibs(cfgs);
-    const c = await converge(lab, want, 300);
+    const c = await converge(lab, want, limitS);
     console.log(`  converged ${c.s} s after deploy returned${c.wrong ? ` (${c.wrong} routers still wrong)` : ''}`);
 
     const pidns = new Map<string, string>();
     for (const r of all) pidns.set(r, readlinkSync(`/proc/${await pidOf(lab, r)}/ns/pid`));
+    // A lab that never converged gets a short idle window: its flaps are counted all the same,
+    // and the lock others wait for is not held five minutes for a known failure.
+    const idleFor = Number.isNaN(c.s) ? Math.min(idleS, 60) : idleS;
     const idle0 = Date.now();
     const cpu0 = cpuByPidns();
-    await sleep(idleS * 1000);
+    await sleep(idleFor * 1000);
     const cpu1 = cpuByPidns();
     const idle1 = Date.now();
     let ticks = 0;
@@ -138,7 +166,7 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     const cpuPct = (ticks / TICKS) / ((idle1 - idle0) / 1000) / all.length * 100;
     const flaps = adjacencyChanges(lab, all, idle0, idle1);
     const pss = Math.max(...[...pidns.values()].map(routerPssMb));
-    console.log(`  idle ${idleS} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router PSS ${pss.toFixed(1)} MB`);
+    console.log(`  idle ${idleFor} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router PSS ${pss.toFixed(1)} MB`);
 
     // Carrier loss on a link in the middle of the grid.
     const mid = `sr${Math.ceil(n / 2)}`;
@@ -166,7 +194,7 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     for (const q of [ps, pp]) await exec('nsenter', ['-t', String(q), '-n', 'nft', 'delete', 'table', 'netdev', 'damc_bench']);
     void ib; void b; void pb;
     return {
-      routers: all.length, deploy_s: Number(deployS.toFixed(1)), converge_s: c.s, idle_s: idleS, idle_flaps: flaps,
+      routers: all.length, deploy_s: Number(deployS.toFixed(1)), converge_s: c.s, idle_s: idleFor, idle_flaps: flaps,
       idle_cpu_pct_per_router: Number(cpuPct.toFixed(3)), pss_mb_max: Number(pss.toFixed(1)),
       carrier_ms: carrier, silent_ms: silent, dead_ms: timers.deadIntervalMs, hello_ms: timers.helloIntervalMs,
     };

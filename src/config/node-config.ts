@@ -7,9 +7,11 @@
  */
 import { z } from 'zod';
 import { LabError } from '../util/errors.js';
+import { configDigest } from './node-config-file.js';
 
-export const NODE_KINDS = ['damc-sg', 'damc-sr', 'damc-spa', 'damc-scsc', 'damc-pod', 'linux'] as const;
-export type NodeKind = (typeof NODE_KINDS)[number];
+import { NODE_KINDS } from './node-constants.js';
+
+export { NODE_KINDS, type NodeKind } from './node-constants.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -137,6 +139,11 @@ export const nodeConfigSchema = z.object({
    * bad) is refused as an unknown origin. Absent: no SCSC in the lab, every policy is refused.
    */
   scscKeys: z.record(z.string(), z.string()).optional(),
+  /**
+   * Set by deploy: the digest of the rest of this file as deploy checked it against this
+   * schema. A node whose file still matches it skips loading zod (src/config/node-config-file.ts).
+   */
+  validated: z.string().optional(),
 });
 
 export type NodeInterfaceConfig = z.infer<typeof nodeInterfaceSchema>;
@@ -146,17 +153,7 @@ export type PodServiceConfig = z.infer<typeof podServiceSchema>;
 export type GatewayPodConfig = z.infer<typeof gatewayPodSchema>;
 export type ServiceTimers = z.infer<typeof serviceTimersSchema>;
 
-export const DEFAULT_SERVICE_TIMERS: ServiceTimers = { announceRefreshMs: 2_000, announceHoldMs: 7_000, grantLifetimeS: 600, authTimeoutMs: 1_000 };
-
-export const NODE_CONFIG_PATH = '/etc/damc/node.json';
-/** Survives container restarts (it is in the container's own filesystem): sequence numbers. */
-export const NODE_STATE_DIR = '/var/lib/damc';
-/** The control socket the in-node tool talks to. */
-export const CONTROL_SOCKET = '/run/damc/control.sock';
-/** The SG's HTTP proxy port on its pod-link address (pods get HTTP_PROXY=http://<gateway>:3128). */
-export const PROXY_PORT = 3128;
-/** The pod announcement agent's control socket (its view, and starting/stopping an announced instance). */
-export const AGENT_SOCKET = '/run/damc/agent.sock';
+export { DEFAULT_SERVICE_TIMERS, NODE_CONFIG_PATH, NODE_STATE_DIR, CONTROL_SOCKET, PROXY_PORT, AGENT_SOCKET } from './node-constants.js';
 
 /** Parses and checks a node config file's text; `where` names it in the error. */
 export function parseNodeConfig(text: string, where: string): NodeConfig {
@@ -174,4 +171,19 @@ export function parseNodeConfig(text: string, where: string): NodeConfig {
       'the lab writes this file at deploy: redeploy the lab (lab deploy) rather than editing it');
   }
   return r.data;
+}
+
+/**
+ * The config deploy writes: checked against the schema here (a config the topology built
+ * wrong fails deploy, naming the node), with the digest that lets the node skip the check.
+ */
+export function stampNodeConfig(cfg: unknown, node: string): NodeConfig {
+  const r = nodeConfigSchema.safeParse(cfg);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top)'}: ${i.message}`).join('; ');
+    throw new LabError('NODE_CONFIG_INVALID', `the node config built for ${node} does not pass its schema: ${problems}`,
+      'this is a bug in the topology side (buildNodeConfigs); report it with the topology file');
+  }
+  const { validated: _old, ...rest } = r.data;
+  return { ...rest, validated: configDigest(rest) };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_CONFIG_PATH } from '../config/index.js';
+import { NODE_CONFIG_PATH, stampNodeConfig } from '../config/index.js';
 import { buildNodeConfigs, PROJECT_MOUNT, proxyEnv, type ResolvedNode, type ResolvedTopology, peerOf } from '../topology/index.js';
 import { LabError, isLabError } from '../util/errors.js';
 import { deployClab, type ClabDeployOptions } from './clab-deploy.js';
@@ -31,7 +31,13 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
     image: n.image ?? labImage ?? '',
     ...(n.image ? {} : { entrypoint: NodeImage.entrypoint }),
     cmd: n.cmd,
-    env: { ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' ') },
+    env: {
+      ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' '),
+      // A router waits for its interfaces itself (src/node/router-main.ts), so it loads its
+      // program while the lab still starts the other containers, not all at once after the
+      // links are plugged (0.2-0.3 s of CPU per process, 275 of them on 2 cores).
+      ...(n.kind.router && !n.image ? { DAMC_IFACE_WAIT_S: '0' } : {}),
+    },
     labels: {
       ...n.labels,
       [LABEL_LAB]: topo.name,
@@ -99,7 +105,8 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
     rmSync(labDir, { recursive: true, force: true });
     for (const [name, cfg] of configs) {
       mkdirSync(join(labDir, name), { recursive: true });
-      writeFileSync(join(labDir, name, 'node.json'), JSON.stringify(cfg, null, 2) + '\n', { mode: 0o600 });
+      // Checked against the schema here, once, and stamped: the node then skips loading zod.
+      writeFileSync(join(labDir, name, 'node.json'), JSON.stringify(stampNodeConfig(cfg, name), null, 2) + '\n', { mode: 0o600 });
     }
     if (topo.file) copyFileSync(topo.file, join(labDir, 'topology.yaml'));
     phase('configs');

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { isLabError } from '../util/errors.js';
 import { logger } from '../util/log.js';
-import { NODE_CONFIG_PATH, parseNodeConfig, type NodeConfig } from './config.js';
+import { NODE_CONFIG_PATH, readNodeConfig, type NodeConfig } from './config.js';
 
 const path = process.argv[2] ?? NODE_CONFIG_PATH;
 let cfg: NodeConfig;
 try {
-  cfg = parseNodeConfig(readFileSync(path, 'utf8'), path);
+  cfg = await readNodeConfig(readFileSync(path, 'utf8'), path);
 } catch (e) {
   // Checked before anything starts: a bad file is one clear line in `docker logs`, exit 1.
   logger('node').fatal(isLabError(e) ? { code: e.code, hint: e.hint } : { err: e }, e instanceof Error ? e.message : String(e));

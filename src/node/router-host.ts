@@ -33,6 +33,7 @@ export class RouterHost {
   private timerAt = Infinity;
   private running = false;
   private soonPending = false;
+  private helloCheckAt = -Infinity;
   /** Core reports held while its work runs (see step()). */
   private holding = false;
   private held: RouterEvent[] = [];
@@ -91,7 +92,20 @@ export class RouterHost {
       if (t === 'request' || t === 'response' || t === 'nack') return this.core.receive(f.ifname, r.message);
       this.step(() => this.core.receive(f.ifname, r.message));
       this.reschedule();
+      this.hellosInBacklog();
     });
+  }
+
+  /**
+   * A starved router can spend seconds on one batch of queued input (thousands of LSAs, each
+   * verified) before its timers run: every 50 ms of that, the Hellos that fell due go out, so
+   * its neighbors do not take it for dead while it works through the backlog.
+   */
+  private hellosInBacklog(): void {
+    const now = this.o.scheduler.now();
+    if (now < this.helloCheckAt) return;
+    this.helloCheckAt = now + 50;
+    this.core.sendDueHellos();
   }
 
   /**
@@ -198,6 +212,10 @@ export class RouterHost {
       // waiting now (setImmediate comes after the poll phase), so a Hello that arrived while we
       // were stalled is seen before anyone is declared dead.
       const lateMs = Math.max(0, this.o.scheduler.now() - at);
+      // Our Hellos, though, leave now, ahead of that input: on a starved machine the input
+      // behind them can take this process seconds, and our neighbors must not go without them.
+      this.core.sendDueHellos();
+      this.flushFaces();
       const run = () => {
         if (!this.running) return;
         this.tickNow(lateMs);

@@ -51,15 +51,23 @@ export function routerTimers(t: NodeConfig['timers']): RouterTimers {
   return {
     ...t, rxmtIntervalMs: Math.max(100, 2 * t.helloIntervalMs),
     // SPF batching under a storm: a lab large enough for slower hellos (see src/topology/
-    // timers.ts) holds SPF up to 2 s while changes keep coming (each run also writes a log
-    // line that dockerd must take); small labs keep 500 ms. Quiet, it runs at once either way.
-    spfInitialHoldMs: 10, spfMaxHoldMs: Math.min(2_000, Math.max(500, 2 * t.helloIntervalMs)), lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
+    // timers.ts) holds SPF up to two hellos (4 s at 250 routers) while changes keep coming (a
+    // fresh process's first SPF runs over 275 routers take 10-17 ms each, and each run writes a
+    // log line that dockerd must take); small labs keep 500 ms. Quiet, it runs at once either way.
+    spfInitialHoldMs: 10, spfMaxHoldMs: Math.min(4_000, Math.max(500, 2 * t.helloIntervalMs)), lsaInitialHoldMs: 50, lsaMaxHoldMs: 2_000,
     // Acks leave at the end of the event-loop turn that received the LSAs (one frame for the
     // batch): a delay would cost every router one more wakeup while a flood spreads.
     ackDelayMs: 0,
-    // Large labs (slower hellos): our LSAs wait two hellos after start, so each router's first
-    // adjacency LSA already lists its neighbors (one version instead of one per neighbor).
-    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.helloIntervalMs : 0,
+    // Large labs (slower hellos): our LSAs wait after start until every interface with carrier
+    // has its two-way neighbor (at most two dead intervals), so each router's first adjacency
+    // LSA already lists its neighbors (one version instead of one per neighbor as they come up).
+    lsaStartupHoldMs: t.helloIntervalMs > 100 ? 2 * t.deadIntervalMs : 0,
+    // Large labs only: a neighbor whose Hellos came late may stay silent up to three more dead
+    // intervals (slack that punctual Hellos take back); small labs keep their 300 ms detection.
+    lateSlackMaxMs: t.helloIntervalMs > 100 ? 3 * t.deadIntervalMs : 0,
+    // Large labs: SPF backs off for a trickle of LSAs too (at 275 routers one run per arriving
+    // LSA was 68 runs in 2 minutes); small labs keep the old rule, so faults seconds apart stay fast.
+    spfBatchTrickle: t.helloIntervalMs > 100,
   };
 }
 
@@ -143,11 +151,12 @@ export class RouterNode {
       }
       return this.views[v]();
     }
+    if (req.cmd === 'fib-digest') return this.views.fibDigest();
     if (req.cmd === 'grants') return { router: this.cfg.routerName, checks: { ...this.grantCounters }, ...(this.registrar ? this.registrar.view() : {}) };
     if (req.cmd === 'ping') return this.ping(String(req.name ?? ''), Number(req.timeoutMs ?? 1000));
     if ((SCHEDULING_COMMANDS as readonly string[]).includes(req.cmd)) return this.scheduling.control(req.cmd as (typeof SCHEDULING_COMMANDS)[number]);
     if (req.cmd === 'proxy' && this.service) return { ...this.service.stats, transport: this.service.transport.stats, active: this.service.transport.active };
-    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'grants', 'proxy', 'ping'].join(', ')}`);
+    throw new Error(`unknown command "${req.cmd}"; commands: ${[...VIEW_NAMES, 'fib-digest', 'grants', 'proxy', 'ping'].join(', ')}`);
   }
 
   /** Sends a request to a name and waits for the response or nack (reachability by name). */

@@ -1,6 +1,6 @@
 /** Everything the router counts; every drop has a counter (the ctl's `counters` shows them). */
 export const COUNTER_NAMES = [
-  'helloRx', 'helloTx', 'helloUnknownRouter',
+  'helloRx', 'helloTx', 'helloUnknownRouter', 'helloLate',
   'lsaRx', 'lsaNew', 'lsaDuplicate', 'lsaFlushed', 'lsaOriginated', 'lsaRetransmits', 'lsaExpired',
   'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
   'lsaSameBytes', 'lsaAnsweredOlder',

@@ -4,6 +4,7 @@
  */
 import type { Hello } from '../wire/index.js';
 import type { RouterContext } from './context.js';
+import { dampingFor } from './damping.js';
 import { NeighborTable, type Neighbor, type NeighborChange } from './neighbors.js';
 import type { LocalLink } from './spf.js';
 
@@ -18,7 +19,8 @@ export class Hellos {
   private readonly ifaces = new Map<string, Iface>();
 
   constructor(private readonly c: RouterContext, interfaces: readonly { readonly name: string; readonly cost: number }[]) {
-    this.table = new NeighborTable(c.name, c.timers.deadIntervalMs, c.timers.helloIntervalMs);
+    const t = c.timers;
+    this.table = new NeighborTable(c.name, t.deadIntervalMs, t.helloIntervalMs, dampingFor(t.helloIntervalMs), t.lateSlackMaxMs ?? 3 * t.deadIntervalMs);
     for (const i of interfaces) this.ifaces.set(i.name, { cost: i.cost, up: true, nextHelloAt: 0 });
   }
 
@@ -32,16 +34,22 @@ export class Hellos {
       this.table.forgive(lateMs, now);
       this.c.counters.lateMsForgiven += lateMs;
     }
-    // When one interface's Hello is due, those due within half an interval go too: after one
-    // round all of a router's Hellos leave in one wakeup instead of one per interface (early
-    // Hellos are harmless; on 2 cores shared by 50 routers every wakeup costs ~0.3 ms).
+    this.sendDue(now);
+    return this.table.expire(now);
+  }
+
+  /**
+   * Sends the Hellos that are due, nothing else. When one interface's Hello is due, those due
+   * within half an interval go too: after one round all of a router's Hellos leave in one
+   * wakeup instead of one per interface (early Hellos are harmless; on 2 cores shared by 50
+   * routers every wakeup costs ~0.3 ms).
+   */
+  sendDue(now: number): void {
     let helloDue = false;
     for (const i of this.ifaces.values()) if (i.up && now >= i.nextHelloAt) helloDue = true;
-    if (helloDue) {
-      const soon = now + this.c.timers.helloIntervalMs / 2;
-      for (const [name, i] of this.ifaces) if (i.up && soon >= i.nextHelloAt) this.send(name);
-    }
-    return this.table.expire(now);
+    if (!helloDue) return;
+    const soon = now + this.c.timers.helloIntervalMs / 2;
+    for (const [name, i] of this.ifaces) if (i.up && soon >= i.nextHelloAt) this.send(name);
   }
 
   /** The next Hello or neighbor deadline (absolute ms). */
@@ -69,7 +77,7 @@ export class Hellos {
       i.nextHelloAt = 0;
       return [];
     }
-    return this.table.dropInterface(iface, 'carrier down');
+    return this.table.dropInterface(iface, 'carrier down', this.c.now());
   }
 
   /** Fabric links are point-to-point: any frame on one proves its neighbor alive. */
@@ -85,6 +93,7 @@ export class Hellos {
       return undefined;
     }
     const r = this.table.hello(iface, h, this.c.now());
+    if (r.late) this.c.counters.helloLate++;
     if (r.fresh) this.send(iface); // let it see us now rather than a hello interval later
     return r.change;
   }
@@ -100,6 +109,13 @@ export class Hellos {
       helloIntervalMs: t.helloIntervalMs, deadIntervalMs: t.deadIntervalMs,
       neighbors: this.table.heardOn(iface),
     });
+  }
+
+  /** Every interface with carrier has a two-way neighbor (none without carrier counts against it). */
+  settled(): boolean {
+    const two = new Set(this.table.twoWay().map((n) => n.iface));
+    for (const [name, i] of this.ifaces) if (i.up && !two.has(name)) return false;
+    return true;
   }
 
   /** Our two-way links, in a stable order (an unchanged neighborhood gives an identical LSA). */

@@ -37,6 +37,11 @@ export interface OriginationDeps {
   /** Floods a new LSA of ours to every adjacency. */
   flood(lsa: Lsa): void;
   localLinks(): LocalLink[];
+  /**
+   * Every interface with carrier has its two-way neighbor: the startup hold ends early, since
+   * the adjacency LSA it waits for is complete (default: never, the hold runs its whole time).
+   */
+  settled?(): boolean;
   /** The LSDB changed: routes need computing again. */
   changed(now: number): void;
 }
@@ -136,7 +141,10 @@ export class Origination {
   }
 
   private originateDue(now: number): void {
-    if (now < this.holdUntil) return;
+    if (now < this.holdUntil) {
+      if (!this.d.settled?.()) return;
+      this.holdUntil = -Infinity;
+    }
     for (const [kind, flush] of this.pending) {
       const th = this.throttle[kind];
       if (!th.due(now)) continue;

@@ -73,6 +73,7 @@ export class RouterCore {
     this.flooding = new Flooding(c, { ownCopy: (lsa, alive) => this.origination.ownCopy(lsa, alive), changed });
     this.origination = new Origination(c, {
       seqStore: o.seqStore, prefixes: o.prefixes ?? [], ...(o.maxLsaBytes ? { maxLsaBytes: o.maxLsaBytes } : {}), flood: (lsa) => this.flooding.flood(lsa), localLinks, changed,
+      settled: () => this.hellos.settled(),
     });
   }
 
@@ -110,6 +111,14 @@ export class RouterCore {
     this.flooding.flushAcks(now);
     this.flooding.age(now);
     if (withSpf) this.routes.runIfDue();
+  }
+
+  /**
+   * Sends the Hellos that are due and does nothing else: a driver woken late calls this before
+   * it reads the input that queued meanwhile, so a busy router's neighbors still hear it.
+   */
+  sendDueHellos(): void {
+    if (this.started) this.hellos.sendDue(this.o.clock.now());
   }
 
   runDueSpf(): void {

@@ -23,7 +23,7 @@ export class Routes {
     private readonly localLinks: () => LocalLink[],
     private readonly prefixFilter?: PrefixFilter,
   ) {
-    this.spf = new Throttle(c.timers.spfInitialHoldMs, c.timers.spfMaxHoldMs);
+    this.spf = new Throttle(c.timers.spfInitialHoldMs, c.timers.spfMaxHoldMs, c.timers.spfBatchTrickle ?? false);
   }
 
   /** The LSDB or our links changed: compute again once the backoff allows. */

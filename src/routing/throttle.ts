@@ -12,7 +12,12 @@ export class Throttle {
   private hold: number;
   private dueAt = Infinity;
 
-  constructor(private readonly initialHoldMs: number, private readonly maxHoldMs: number) {
+  /**
+   * `batchTrickle`: every run within two max holds of the last doubles the hold (RFC 8405's
+   * backoff), so a trickle of changes batches up as a burst does; otherwise only a run closer
+   * than twice the hold to the last does, which keeps faults seconds apart fast (small labs).
+   */
+  constructor(private readonly initialHoldMs: number, private readonly maxHoldMs: number, private readonly batchTrickle = false) {
     this.hold = initialHoldMs;
   }
 
@@ -34,8 +39,10 @@ export class Throttle {
 
   ran(now: number): void {
     const gap = now - this.lastRun;
+    // With batchTrickle, LSAs arriving one by one over a minute while a large lab starts batch
+    // up as well as a burst does, instead of one SPF run per LSA.
     if (gap >= 2 * this.maxHoldMs) this.hold = this.initialHoldMs;
-    else if (gap <= 2 * this.hold) this.hold = Math.min(this.maxHoldMs, this.hold * 2);
+    else if (this.batchTrickle || gap <= 2 * this.hold) this.hold = Math.min(this.maxHoldMs, this.hold * 2);
     this.lastRun = now;
     this.pending = false;
     this.requestedAt = Infinity;

@@ -18,11 +18,19 @@ export interface RouterTimers {
   /** Acks wait this long to share a frame (must stay well under rxmtIntervalMs). */
   ackDelayMs: number;
   /**
-   * After start, our own LSAs wait this long (default 0): the neighbors come up meanwhile, and
-   * the first adjacency LSA lists them all instead of one version per neighbor, each of which
-   * every router in the lab would verify, flood and run SPF for.
+   * After start, our own LSAs wait at most this long (default 0), and only until every
+   * interface with carrier has its two-way neighbor: the first adjacency LSA then lists them
+   * all instead of one version per neighbor, each of which every router in the lab would
+   * verify, flood and run SPF for.
    */
   lsaStartupHoldMs?: number;
+  /**
+   * The most a late neighbor's silence may exceed the dead interval (src/routing/neighbors.ts;
+   * default three dead intervals, 0: no slack).
+   */
+  lateSlackMaxMs?: number;
+  /** SPF's backoff also batches a trickle of changes (src/routing/throttle.ts; default false). */
+  spfBatchTrickle?: boolean;
 }
 
 export type UnsignedLsa = Omit<AdjacencyLsa, 'signature'> | Omit<PrefixLsa, 'signature'>;

@@ -6,6 +6,7 @@ import type { NodeConfig } from '../../src/node/config.js';
 import { LabError } from '../../src/util/errors.js';
 import { fakeContext, type FakeLab } from './fake-context.js';
 import { statusTable } from '../../src/cli/format.js';
+import { NODE_ENTRY } from '../../src/topology/builtin-kinds.js';
 
 const figure2 = join(PROJECT_DIR, 'topologies/figure2.yaml');
 
@@ -38,7 +39,7 @@ describe('lab deploy/destroy with the fake runtime (planning, idempotence, rollb
     assert.equal(sg1.labels['damc.lab'], 't-lab-fake');
     assert.equal(sg1.labels['damc.node'], 'sg1');
     assert.equal(sg1.labels['damc.kind'], 'damc-sg');
-    assert.deepEqual(sg1.cmd, ['node', '--max-semi-space-size=1', '--v8-pool-size=1', '/opt/damc/dist/src/node/main.js']);
+    assert.deepEqual(sg1.cmd, ['node', '--max-semi-space-size=1', '--v8-pool-size=1', NODE_ENTRY]);
     assert.ok(sg1.binds.includes('/work/main:/opt/damc:ro'));
     const cfgBind = sg1.binds.find((b) => b.endsWith(':/etc/damc/node.json:ro'))!;
     const cfg = JSON.parse(readFileSync(cfgBind.split(':')[0]!, 'utf8')) as NodeConfig;

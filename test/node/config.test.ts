@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNodeConfig } from '../../src/config/index.js';
+import { parseNodeConfig, stampNodeConfig } from '../../src/config/index.js';
+import { readNodeConfig } from '../../src/node/config.js';
 import { buildNodeConfigs, loadTopology } from '../../src/topology/index.js';
 import { LabError } from '../../src/util/errors.js';
 
@@ -48,5 +49,26 @@ describe('node config (src/config)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a file deploy stamped is taken as it is; an edited or unstamped one goes through the schema with the same clear error', async () => {
+    const stamped = stampNodeConfig(good, 'sr1');
+    assert.match(stamped.validated ?? '', /^[0-9a-f]{64}$/);
+    const { validated: _v, ...plain } = stamped;
+    assert.deepEqual(await readNodeConfig(JSON.stringify(stamped, null, 2), 'x'), plain);
+    // Edited after deploy: the digest no longer matches, so the schema checks it (and names the fault).
+    const edited = JSON.stringify({ ...stamped, timers: { ...stamped.timers, helloIntervalMs: 0 } });
+    await assert.rejects(readNodeConfig(edited, '/etc/damc/node.json'), (e: unknown) =>
+      e instanceof LabError && e.code === 'NODE_CONFIG_INVALID' && /timers\.helloIntervalMs/.test(e.message));
+    // A valid edit passes the schema (which drops the stale stamp); an unstamped file is checked too.
+    const cost = JSON.stringify({ ...stamped, interfaces: stamped.interfaces.map((i) => ({ ...i, cost: 7 })) });
+    assert.equal((await readNodeConfig(cost, 'x')).interfaces[0]!.cost, 7);
+    await assert.rejects(readNodeConfig(JSON.stringify({ ...good, kind: 'damc-xx' }), 'x'), /kind/);
+    await assert.rejects(readNodeConfig('{ not json', 'node.json'), /node\.json is not JSON/);
+  });
+
+  it('deploy refuses to stamp a config that does not pass the schema, naming the node', () => {
+    assert.throws(() => stampNodeConfig({ ...good, kind: 'damc-xx' }, 'sr1'), (e: unknown) =>
+      e instanceof LabError && e.code === 'NODE_CONFIG_INVALID' && /built for sr1/.test(e.message) && /kind/.test(e.message));
   });
 });

@@ -3,6 +3,7 @@
  * the expectation straight from the topology YAML, the ctl inside containers, faults made the
  * way a person would (ip link, nft, docker kill) and re-plugging a restarted node's links.
  */
+import { createHash } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -88,6 +89,17 @@ export async function ctlJson<T>(lab: Lab, node: string, view: string): Promise<
   } catch {
     return undefined;
   }
+}
+
+/** Each router's FIB digest (`fib-digest`: computed once per FIB, so polling costs the routers nothing between SPF runs). */
+export async function fibDigestsOf(lab: Lab, nodes: string[]): Promise<Map<string, string | undefined>> {
+  const got = await Promise.all(nodes.map((n) => ctlJson<{ digest: string }>(lab, n, 'fib-digest')));
+  return new Map(nodes.map((n, i) => [n, got[i]?.digest]));
+}
+
+/** The digest `fib-digest` gives for this FIB view. */
+export function fibDigest(fib: readonly FibEntry[]): string {
+  return createHash('sha256').update(JSON.stringify(fib)).digest('hex');
 }
 
 export async function fibsOf(lab: Lab, nodes: string[]): Promise<Map<string, FibEntry[] | undefined>> {

@@ -5,6 +5,7 @@ import { kvApp } from '../../src/node/pod/kv-app.js';
 import { checkKnobs, withKnobs } from '../../src/node/pod/knobs.js';
 import { buildNodeConfigs } from '../../src/topology/index.js';
 import { rejects, resolveText } from '../topology/rejects.js';
+import { NODE_ENTRY } from '../../src/topology/builtin-kinds.js';
 
 const req = (method: string, path: string, body = '') => ({ method, path, headers: { host: 'K' }, body: Buffer.from(body) });
 
@@ -58,7 +59,7 @@ topology:
     assert.deepEqual(p.serviceSpecs.map((s) => [s.instance, s.app, s.port, s.delayMs, s.errorRate, s.health]),
       [['A/1', 'echo', 8001, 0, 0, '/healthz'], ['K/1', 'kv', 8002, 200, 0.25, '/healthz'], ['Z/9', 'cmd', 8080, 0, 0, '/up']]);
     assert.deepEqual(p.userCmd, ['sh', '-c', 'busybox httpd -f -p 8080']);
-    assert.deepEqual(p.cmd, ['node', '/opt/damc/dist/src/node/main.js'], 'the pod program runs; it starts cmd: as its child');
+    assert.deepEqual(p.cmd, ['node', NODE_ENTRY], 'the pod program runs; it starts cmd: as its child');
     const cfgs = buildNodeConfigs(t, () => ({ privateKeyPem: '', publicKeyRaw: '' }));
     assert.deepEqual(cfgs.get('sg')!.gatewayPods, [{ node: 'p', address: '10.200.0.2', gatewayAddress: '10.200.0.1',
       instances: [{ instance: 'A/1', port: 8001, health: '/healthz' }, { instance: 'K/1', port: 8002, health: '/healthz' }, { instance: 'Z/9', port: 8080, health: '/up' }] }]);

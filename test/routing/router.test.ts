@@ -142,24 +142,41 @@ describe('routing: a router that was itself late', () => {
 });
 
 describe('routing: startup hold', () => {
-  it('holds its own LSAs after start, then originates one adjacency LSA listing the neighbors that came up', () => {
+  const peer2 = Name.parse('/damc/router/r3');
+  const kPeer2 = generateKeyPairSync('ed25519').privateKey;
+  function holding() {
     let now = 1_800_000_000_000;
     const sent: Message[] = [];
     const core = new RouterCore({
-      name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }], timers: { ...TIMERS, lsaStartupHoldMs: 1_000 },
-      crypto: new TrustMapCrypto(kMe, trust), seqStore: new MemorySeqStore(), prefixes: [Name.parse('/P')], send: (_i, m) => (sent.push(m), true),
+      name: me, clock: { now: () => now }, interfaces: [{ name: 'eth1', cost: 1 }, { name: 'eth2', cost: 1 }], timers: { ...TIMERS, lsaStartupHoldMs: 1_000 },
+      crypto: new TrustMapCrypto(kMe, { ...trust, [peer2.key]: rawPublicKey(kPeer2) }), seqStore: new MemorySeqStore(), prefixes: [Name.parse('/P')], send: (_i, m) => (sent.push(m), true),
     });
     core.start();
-    const hello = () => core.receive('eth1', { type: 'hello', router: peer, iface: 'eth1', helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
-    hello();
-    for (let t = 0; t < 900; t += 100) (now += 100, hello(), core.tick());
-    assert.equal(core.counters.lsaOriginated, 0, 'nothing originated during the hold');
-    assert.ok(core.nextWakeup() <= 1_800_000_000_000 + 1_000);
-    now = 1_800_000_000_000 + 1_000;
-    core.tick();
-    const own = sent.flatMap((m) => (m.type === 'lsa' && m.lsa.origin.equals(me) ? [m.lsa] : []));
-    assert.deepEqual(own.map((l) => [l.kind, l.kind === 'adjacency' ? l.neighbors.map((n) => n.neighbor.toString()) : l.prefixes.length]),
-      [['adjacency', [peer.toString()]], ['prefix', 1]], 'one adjacency LSA with the neighbor, one prefix LSA');
+    const hello = (iface: string, from: Name) => core.receive(iface, { type: 'hello', router: from, iface, helloIntervalMs: 100, deadIntervalMs: 300, neighbors: [me] });
+    // Each LSA once (it is flooded on every adjacency).
+    const own = () => [...new Set(sent.flatMap((m) => (m.type === 'lsa' && m.lsa.origin.equals(me) ? [m.lsa] : [])))]
+      .map((l) => [l.kind, l.kind === 'adjacency' ? l.neighbors.map((n) => n.neighbor.toString()) : l.prefixes.length]);
+    return { core, hello, own, t0: now, advance: (ms: number) => { now += ms; core.tick(); } };
+  }
+
+  it('holds its own LSAs while an interface with carrier has no neighbor yet, at most lsaStartupHoldMs', () => {
+    const { core, hello, own, t0, advance } = holding();
+    hello('eth1', peer);
+    for (let t = 0; t < 900; t += 100) (advance(100), hello('eth1', peer));
+    assert.equal(core.counters.lsaOriginated, 0, 'nothing originated during the hold (eth2 is silent)');
+    assert.ok(core.nextWakeup() <= t0 + 1_000);
+    advance(100);
+    assert.deepEqual(own(), [['adjacency', [peer.toString()]], ['prefix', 1]], 'one adjacency LSA with the neighbor, one prefix LSA');
+  });
+
+  it('ends the hold as soon as every interface with carrier has its two-way neighbor: one version listing them all', () => {
+    const { hello, own, advance } = holding();
+    hello('eth1', peer);
+    advance(100);
+    assert.deepEqual(own(), [], 'eth2 has no neighbor yet');
+    hello('eth2', peer2);
+    advance(0);
+    assert.deepEqual(own(), [['adjacency', [peer.toString(), peer2.toString()]], ['prefix', 1]]);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { kindNames, loadTopology, parseTopology, resolveTopology } from '../../src/topology/index.js';
 import { LabError } from '../../src/util/errors.js';
 import { rejects, resolveText } from './rejects.js';
+import { NODE_ENTRY } from '../../src/topology/builtin-kinds.js';
 
 
 const two = (links: string) => `
@@ -117,7 +118,7 @@ topology:
       assert.deepEqual(r1.env, { A: '1', B: '2', C: '3' });
       assert.deepEqual(r1.binds, [`${dir}/d:/d:ro`]);
       assert.equal(r1.image, 'img:sr');
-      assert.deepEqual(r1.cmd, ['node', '--max-semi-space-size=1', '--v8-pool-size=1', '/opt/damc/dist/src/node/main.js']);
+      assert.deepEqual(r1.cmd, ['node', '--max-semi-space-size=1', '--v8-pool-size=1', NODE_ENTRY]);
       assert.equal(t.nodes.get('r2')!.image, 'own:1');
       assert.deepEqual(t.nodes.get('r2')!.cmd, ['sleep', '5']);
       assert.deepEqual([t.links[0]!.a.cost, t.links[0]!.b.cost, t.links[0]!.mtu], [3, 7, 1500]);
