@@ -38,8 +38,8 @@ export interface OpenFaceOptions {
   /** Ring block retire timeout (ms, ≥ 1). Default 1. */
   ringTimeoutMs?: number;
   /**
-   * Receive through a TPACKET_V2 ring of this many bytes instead (fixed 2 KiB slots at MTU
-   * 1500): the kernel copies each frame into the ring and frees it in its softirq, with no
+   * Receive through a TPACKET_V2 ring of this many bytes instead (fixed slots: the power of
+   * two above MTU + 128, 2 KiB at MTU 1500, 16 KiB at 9000): the kernel copies each frame into the ring and frees it in its softirq, with no
    * per-frame system call, and a frame is readable as soon as it is copied (no block timer).
    * A burst larger than the ring is dropped (rxKernelDrops). Ignored when rxRingBytes is set.
    */
