@@ -148,7 +148,8 @@ async function handle(c: Cmd): Promise<Record<string, unknown>> {
       log.level = 'warn';
       // BENCH_FORWARD_RING=<bytes>: the routers receive through the TPACKET_V3 ring instead (not the router's default).
       const ring = role === 'router' ? Number(process.env.BENCH_FORWARD_RING ?? 0) : 0;
-      faces = fabricInterfaces(cfg).map((i) => openFace(i.name, ring > 0 ? { rxRingBytes: ring } : {}));
+      const ring2 = role === 'router' ? Number(process.env.BENCH_FORWARD_RING2 ?? 0) : 0;
+      faces = fabricInterfaces(cfg).map((i) => openFace(i.name, ring > 0 ? { rxRingBytes: ring } : ring2 > 0 ? { rxFrameRingBytes: ring2 } : {}));
       const nodeFaces: Face[] = role === 'sink' ? faces.map((f) => new CountingFace(f)) : faces;
       const dir = String(c.stateDir);
       node = new RouterNode(cfg, {

@@ -143,12 +143,14 @@ async function damc(hops: number, sizes: number[]): Promise<Map<number, number>>
       }
     }
     if (hops === 1) rps(net, ns.get('sr1')!, 'eth1', 1);
+    // The sink's own receive work (its packet socket's queueing and wakeups) goes to the sink's core.
+    rps(net, ns.get('snk')!, 'eth1', 0);
     const procs = new Map<string, NsProcess>();
     for (const c of routers) {
       const role = c.node === 'snd' ? 'sender' : c.node === 'snk' ? 'sink' : 'router';
       const cpu = role !== 'router' ? 0 : hops === 1 ? 1 : undefined;
       const prof = process.env.BENCH_FORWARD_PROF && role === 'router' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_FORWARD_PROF] : [];
-      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, ...prof, NODE_JS], cpu, { LOG_LEVEL: 'warn', BENCH_FORWARD_RING: process.env.BENCH_FORWARD_RING ?? '0' }));
+      const p = net.own(new NsProcess(ns.get(c.node)!, [process.execPath, ...prof, NODE_JS], cpu, { LOG_LEVEL: 'warn', BENCH_FORWARD_RING: process.env.BENCH_FORWARD_RING ?? '0', BENCH_FORWARD_RING2: process.env.BENCH_FORWARD_RING2 ?? '0' }));
       procs.set(c.node, p);
       await p.call({ cmd: 'start', config: c, role, stateDir: dir });
     }
@@ -225,6 +227,7 @@ async function kernel(sizes: number[]): Promise<Map<number, number>> {
     // after the interface counted it (the count is what the kernel forwarded).
     net.exec(fwd, 'ip', 'neigh', 'replace', '10.2.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'eth2', 'nud', 'permanent');
     rps(net, fwd, 'eth1', 1);
+    rps(net, snk, 'eth1', 0); // as on the DAMC path: the sink's receive work on the sink's core
     const p = net.own(new NsProcess(snd, [process.execPath, NODE_JS], 0));
     const { mac } = await p.call({ cmd: 'start', role: 'ip-sender', ifname: 'eth1' });
     const dstMac = net.mac(fwd, 'eth1').replaceAll(':', '');

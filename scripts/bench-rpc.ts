@@ -185,6 +185,15 @@ async function damcPath(): Promise<{ results: PathResults; maxRps: number } | st
       if (r.failed > 0 || r.p99_ms === null || r.p99_ms > MAX_P99_MS) break;
       maxRps = rate;
     }
+    // Retransmissions feed a queue at the capacity edge (a late ack taken for a loss): say how many there were.
+    for (const n of ['sg1', 'sg4']) {
+      try {
+        const c = /dataRetransmitted\D*(\d+)/.exec(lab('counters', n, '--lab', LAB))?.[1];
+        console.error(`  ${n}: ${c ?? '?'} data segments retransmitted over the whole run`);
+      } catch (e) {
+        console.error(`  ${n}: counters unavailable (${(e as Error).message.split('\n')[0]})`);
+      }
+    }
     return { results, maxRps };
   } finally {
     destroy();

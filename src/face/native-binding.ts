@@ -44,6 +44,8 @@ export interface NativeAddon {
     ringBytes: number,
     /** ring block retire timeout in ms (ring mode only) */
     ringTimeoutMs: number,
+    /** 3: TPACKET_V3 block ring (default); 2: TPACKET_V2 frame ring */
+    ringVersion?: 2 | 3,
   ) => NativePacketSocket;
   LinkMonitor: new (onEvents: (events: NativeLinkEvent[] | null) => void) => { close(): void };
   /** The link monitor's parser over given netlink bytes (for tests: malformed input). */

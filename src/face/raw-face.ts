@@ -37,6 +37,13 @@ export interface OpenFaceOptions {
   rxRingBytes?: number;
   /** Ring block retire timeout (ms, ≥ 1). Default 1. */
   ringTimeoutMs?: number;
+  /**
+   * Receive through a TPACKET_V2 ring of this many bytes instead (fixed slots: the power of
+   * two above MTU + 128, 2 KiB at MTU 1500, 16 KiB at 9000): the kernel copies each frame into the ring and frees it in its softirq, with no
+   * per-frame system call, and a frame is readable as soon as it is copied (no block timer).
+   * A burst larger than the ring is dropped (rxKernelDrops). Ignored when rxRingBytes is set.
+   */
+  rxFrameRingBytes?: number;
   /** Transmit queue between two flushes. Default 1 MiB; send() fails when it is full. */
   txQueueBytes?: number;
 }
@@ -77,8 +84,9 @@ export function openFace(ifname: string, opts: OpenFaceOptions = {}): RawFace {
       opts.sndbufBytes ?? 4 << 20,
       (batch, count) => face?.deliver(batch, count),
       () => face?.writable(),
-      opts.rxRingBytes ?? 0,
+      opts.rxRingBytes || opts.rxFrameRingBytes || 0,
       opts.ringTimeoutMs ?? 1,
+      opts.rxRingBytes ? 3 : 2,
     );
   } catch (e) {
     const code = (e as { code?: string }).code;

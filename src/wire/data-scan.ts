@@ -5,7 +5,10 @@
  *
  * It vouches only for frames the full decoder surely accepts: every field known for the message
  * type, none twice, all required ones present, integers of 1, 2 or 4 bytes (8 for the request
- * id), names made only of components, nothing but zero padding after the message. Anything else
+ * id), names made only of components, nothing but zero padding after the message. The
+ * transport's optional fields are known too (a response's Responder, the Ack of a request or
+ * response: AckBelow once, AckBits at most once, nothing else), so its acks and answers are
+ * forwarded from the bytes like requests. Anything else
  * (an unknown skippable extension included) gets undefined, and the caller hands the frame to the
  * full decoder, which decides. test/wire/data-scan.test.ts checks that agreement.
  */
@@ -25,11 +28,18 @@ export interface DataScan {
 
 // Bits for the duplicate and required checks.
 const HOP = 1, NAME = 2, REQUESTER = 4, ID = 8, SEG_INDEX = 16, SEG_COUNT = 32, STATUS = 64, PAYLOAD = 128, REASON = 256, REPORTER = 512;
+const RESPONDER = 1024, ACK = 2048;
 const COMMON = HOP | NAME | REQUESTER | ID;
 const REQUIRED: Readonly<Record<number, number>> = {
   [MsgType.request]: COMMON | SEG_INDEX | SEG_COUNT | PAYLOAD,
   [MsgType.response]: COMMON | SEG_INDEX | SEG_COUNT | PAYLOAD | STATUS,
   [MsgType.nack]: COMMON | REASON | REPORTER,
+};
+/** Fields the type may carry beyond the required ones. */
+const OPTIONAL: Readonly<Record<number, number>> = {
+  [MsgType.request]: ACK,
+  [MsgType.response]: ACK | RESPONDER,
+  [MsgType.nack]: 0,
 };
 
 /** Reads one VAR-NUMBER at `p` (bounded by `end`) into rd; false if cut short or 9 bytes wide. */
@@ -61,11 +71,32 @@ function componentsOnly(b: Uint8Array, p: number, end: number): boolean {
   return true;
 }
 
+/** True when [p, end) is an ack's content: AckBelow (1, 2 or 4 bytes) once, AckBits at most once. */
+function ackOnly(b: Uint8Array, p: number, end: number): boolean {
+  let below = false, bits = false;
+  while (p < end) {
+    if (!varNum(b, p, end)) return false;
+    const t = rd.v;
+    if (!varNum(b, rd.p, end) || rd.v > end - rd.p) return false;
+    const len = rd.v;
+    if (t === T.AckBelow) {
+      if (below || (len !== 1 && len !== 2 && len !== 4)) return false;
+      below = true;
+    } else if (t === T.AckBits) {
+      if (bits) return false;
+      bits = true;
+    } else return false;
+    p = rd.p + len;
+  }
+  return below;
+}
+
 export function scanData(b: Uint8Array): DataScan | undefined {
   if (b.length < 2 || b[0] !== PROTOCOL_VERSION) return undefined;
   const type = b[1]!;
   const required = REQUIRED[type];
   if (required === undefined) return undefined;
+  const allowed = required | OPTIONAL[type]!;
   if (!varNum(b, 2, b.length) || rd.v > b.length - rd.p) return undefined;
   let p = rd.p;
   const end = p + rd.v;
@@ -91,14 +122,16 @@ export function scanData(b: Uint8Array): DataScan | undefined {
       case T.Status: bit = STATUS; break;
       case T.Reason: bit = REASON; break;
       case T.Payload: bit = PAYLOAD; break;
+      case T.Responder: bit = RESPONDER; if (!componentsOnly(b, vs, ve)) return undefined; break;
+      case T.Ack: bit = ACK; if (!ackOnly(b, vs, ve)) return undefined; break;
       default: return undefined;
     }
-    if ((bit & required) === 0 || (seen & bit) !== 0) return undefined;
+    if ((bit & allowed) === 0 || (seen & bit) !== 0) return undefined;
     if ((bit & (SEG_INDEX | SEG_COUNT | STATUS | REASON)) !== 0 && len !== 1 && len !== 2 && len !== 4) return undefined;
     seen |= bit;
     p = ve;
   }
-  if (seen !== required) return undefined;
+  if ((seen & required) !== required) return undefined;
   const byName = type === MsgType.request;
   return { type, hopAt, end, routedStart: byName ? nameS : reqS, routedEnd: byName ? nameE : reqE };
 }

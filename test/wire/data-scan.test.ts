@@ -8,6 +8,12 @@ import { MUTATIONS, mutate, Rng } from './mutator.js';
 
 const n = (s: string): Name => Name.parse(s);
 const req = encode({ type: 'request', name: n('/B/4/echo'), requester: n('/damc/router/sg1'), requestId: 7n, hopLimit: 9, segIndex: 0, segCount: 1, payload: new Uint8Array(10) });
+/** The transport's own packets: a response with its responder, acks both ways (with and without a bitmap). */
+const transportPackets = [
+  encode({ type: 'response', name: n('/B/4'), requester: n('/damc/router/sg1'), requestId: 7n, hopLimit: 9, segIndex: 0, segCount: 3, status: 200, payload: new Uint8Array(40), responder: n('/damc/router/sg4') }),
+  encode({ type: 'response', name: n('/B/4'), requester: n('/damc/router/sg1'), requestId: 7n, hopLimit: 9, segIndex: 0, segCount: 1, status: 0, payload: new Uint8Array(), responder: n('/damc/router/sg4'), ack: { below: 300, bits: Uint8Array.from([5, 0x80]) } }),
+  encode({ type: 'request', name: n('/damc/router/sg4'), requester: n('/damc/router/sg1'), requestId: 7n, hopLimit: 9, segIndex: 0, segCount: 1, payload: new Uint8Array(), ack: { below: 70_000, bits: new Uint8Array() } }),
+];
 
 /** What the scan says must be what decoding says: type, hop limit, routed name, message length. */
 function agrees(b: Uint8Array): void {
@@ -76,7 +82,7 @@ describe('wire: data-packet scanner (forwarding without decoding)', () => {
 
   it('agrees with the decoder on 200,000 random and mutated frames', () => {
     const rng = new Rng(0xda7a);
-    const corpus = fc.sample(message.filter((m) => m.type === 'request' || m.type === 'response' || m.type === 'nack'), { numRuns: 200, seed: 42 }).map(encode);
+    const corpus = [...fc.sample(message.filter((m) => m.type === 'request' || m.type === 'response' || m.type === 'nack'), { numRuns: 200, seed: 42 }).map(encode), ...transportPackets];
     let scanned = 0;
     for (let i = 0; i < 200_000; i++) {
       const b = mutate(rng, corpus, MUTATIONS[i % MUTATIONS.length]!);
@@ -84,6 +90,23 @@ describe('wire: data-packet scanner (forwarding without decoding)', () => {
       agrees(b);
     }
     assert.ok(scanned > 1000, `only ${scanned} mutated frames were still well formed: the test would prove little`);
+  });
+
+  it('scans the transport\'s responses and acks (Responder, Ack) as the decoder reads them', () => {
+    for (const b of transportPackets) {
+      const s = scanData(b);
+      assert.ok(s, 'scanned');
+      assert.equal(s.end, b.length);
+      agrees(b);
+    }
+    // An ack with a field other than AckBelow/AckBits, or without AckBelow, is the decoder's to judge.
+    const ack = transportPackets[2]!;
+    const at = ack.findIndex((v, i) => v === 0x67 && ack[i + 2] === 0x68); // Ack, its length, AckBelow
+    assert.ok(at > 0, 'the ack starts with AckBelow here');
+    const noBelow = Uint8Array.from(ack);
+    noBelow[at + 2] = 0x69; // an unknown (critical) field in its place
+    assert.equal(scanData(noBelow), undefined);
+    assert.equal(tryDecode(noBelow).ok, false);
   });
 
   it('declines what the full decoder must judge: skippable extensions, duplicates, 8-byte integers, trailing bytes', () => {

@@ -66,8 +66,9 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     napi_close_handle_scope(s->env, scope);
   }
   if ((events & UV_READABLE) && !s->closed) {
-    if (s->ring.map) psock_receive_ring(s);
-    else psock_receive(s);
+    if (!s->ring.map) psock_receive(s);
+    else if (s->ring.version == TPACKET_V2) psock_receive_ring2(s);
+    else psock_receive_ring(s);
   }
 }
 
@@ -227,10 +228,11 @@ static int set_int(int fd, int level, int opt, int val) {
   return setsockopt(fd, level, opt, &val, sizeof val);
 }
 
-/* new PacketSocket(ifindex, slotSize, rcvbuf, sndbuf, onFrames(ab, count), onWritable()) */
+/* new PacketSocket(ifindex, slotSize, rcvbuf, sndbuf, onFrames(ab, count), onWritable(),
+ *                  ringBytes, ringTimeoutMs[, ringVersion 3 (default) or 2]) */
 static napi_value construct(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], self;
+  size_t argc = 9;
+  napi_value argv[9], self;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   if (argc < 8) {
     napi_throw_type_error(env, "EINVAL", "PacketSocket needs 8 arguments");
@@ -239,6 +241,12 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   int32_t ifindex, slot, rcvbuf, sndbuf, ring_bytes, tov_ms;
   NAPI_OK(env, napi_get_value_int32(env, argv[6], &ring_bytes));
   NAPI_OK(env, napi_get_value_int32(env, argv[7], &tov_ms));
+  int32_t ring_version = 3;
+  if (argc >= 9) NAPI_OK(env, napi_get_value_int32(env, argv[8], &ring_version));
+  if (ring_version != 2 && ring_version != 3) {
+    napi_throw_range_error(env, "EINVAL", "ring version must be 2 (TPACKET_V2) or 3 (TPACKET_V3)");
+    return NULL;
+  }
   NAPI_OK(env, napi_get_value_int32(env, argv[0], &ifindex));
   NAPI_OK(env, napi_get_value_int32(env, argv[1], &slot));
   NAPI_OK(env, napi_get_value_int32(env, argv[2], &rcvbuf));
@@ -259,10 +267,11 @@ static napi_value construct(napi_env env, napi_callback_info info) {
   set_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1); /* checked again per frame in deliver() */
   rx_ring ring = {0};
   if (ring_bytes > 0) {
-    int err = rx_ring_setup(fd, ring_bytes, slot, tov_ms > 0 ? tov_ms : 1, &ring);
+    int err = ring_version == 2 ? rx_ring2_setup(fd, ring_bytes, slot, &ring)
+                                : rx_ring_setup(fd, ring_bytes, slot, tov_ms > 0 ? tov_ms : 1, &ring);
     if (err) {
       close(fd);
-      throw_errno(env, "setsockopt", err, "(PACKET_RX_RING, TPACKET_V3)");
+      throw_errno(env, "setsockopt", err, ring_version == 2 ? "(PACKET_RX_RING, TPACKET_V2)" : "(PACKET_RX_RING, TPACKET_V3)");
       return NULL;
     }
   }

@@ -41,5 +41,7 @@ typedef struct {
 void psock_receive(psock *s);
 /* Drains the TPACKET_V3 ring: one JS call per block. */
 void psock_receive_ring(psock *s);
+/* Drains the TPACKET_V2 frame ring: one JS call per up to RX_BATCH frames. */
+void psock_receive_ring2(psock *s);
 
 #endif

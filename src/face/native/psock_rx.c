@@ -124,3 +124,34 @@ void psock_receive_ring(psock *s) {
   }
 }
 
+
+/* Frame-ring mode (TPACKET_V2): up to RX_BATCH frames per JS call, each handed back to the
+ * kernel as soon as it is copied, before JS runs. */
+void psock_receive_ring2(psock *s) {
+  for (int round = 0; round < RX_ROUNDS && !s->closed; round++) {
+    uint32_t n = 0, count = 0;
+    size_t bytes = 0;
+    struct tpacket2_hdr *h;
+    while (n < RX_BATCH && (h = rx_ring2_frame(&s->ring, n)) != NULL) {
+      struct sockaddr_ll *sll = (void *)((uint8_t *)h + TPACKET_ALIGN(sizeof *h));
+      if (h->tp_snaplen < h->tp_len || h->tp_snaplen < ETH_HLEN) s->rx_truncated++;
+      else if (sll->sll_pkttype == PACKET_OUTGOING) s->rx_own++;
+      else { count++; bytes += h->tp_snaplen; }
+      n++;
+    }
+    if (n == 0) return;
+    napi_handle_scope scope;
+    napi_value ab;
+    uint8_t *data = count ? batch_open(s, count, bytes, &scope, &ab) : NULL;
+    uint32_t off = count * 8, k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      h = rx_ring2_frame(&s->ring, 0);
+      struct sockaddr_ll *sll = (void *)((uint8_t *)h + TPACKET_ALIGN(sizeof *h));
+      if (data && h->tp_snaplen >= h->tp_len && h->tp_snaplen >= ETH_HLEN && sll->sll_pkttype != PACKET_OUTGOING)
+        batch_put(data, k++, &off, (uint8_t *)h + h->tp_mac, h->tp_snaplen);
+      rx_ring2_release(&s->ring);
+    }
+    if (data) batch_deliver(s, count, ab, scope);
+    if (n < RX_BATCH) return;
+  }
+}

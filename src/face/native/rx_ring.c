@@ -29,6 +29,7 @@ int rx_ring_setup(int fd, uint32_t ring_bytes, uint32_t max_frame, int tov_ms, r
   r->block_size = block;
   r->block_nr = nr;
   r->cur = 0;
+  r->version = TPACKET_V3;
   return 0;
 }
 
@@ -46,4 +47,47 @@ void rx_ring_release(rx_ring *r) {
 void rx_ring_unmap(rx_ring *r) {
   if (r->map) munmap(r->map, r->map_len);
   r->map = NULL;
+}
+
+int rx_ring2_setup(int fd, uint32_t ring_bytes, uint32_t max_frame, rx_ring *r) {
+  int v = TPACKET_V2;
+  if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) < 0) return errno;
+  /* The frame lies at TPACKET_ALIGN(header + sockaddr_ll + 16) - 14 in its slot: 128 covers it. */
+  uint32_t frame = 2048;
+  while (frame < max_frame + 128) frame <<= 1;
+  uint32_t block = frame > (1 << 16) ? frame : 1 << 16;
+  uint32_t nr = ring_bytes / block;
+  if (nr < 1) nr = 1;
+  struct tpacket_req req;
+  memset(&req, 0, sizeof req);
+  req.tp_block_size = block;
+  req.tp_block_nr = nr;
+  req.tp_frame_size = frame;
+  req.tp_frame_nr = nr * (block / frame);
+  if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) return errno;
+  size_t len = (size_t)block * nr;
+  void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) return errno;
+  r->map = map;
+  r->map_len = len;
+  r->block_size = block;
+  r->block_nr = nr;
+  r->frame_size = frame;
+  r->frame_nr = req.tp_frame_nr;
+  r->cur = 0;
+  r->version = TPACKET_V2;
+  return 0;
+}
+
+/* Blocks hold whole frames back to back (block % frame == 0), so frame i is at i * frame. */
+struct tpacket2_hdr *rx_ring2_frame(rx_ring *r, uint32_t ahead) {
+  uint32_t i = (r->cur + ahead) % r->frame_nr;
+  struct tpacket2_hdr *h = (void *)(r->map + (size_t)i * r->frame_size);
+  return (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) ? h : NULL;
+}
+
+void rx_ring2_release(rx_ring *r) {
+  struct tpacket2_hdr *h = (void *)(r->map + (size_t)r->cur * r->frame_size);
+  __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+  r->cur = (r->cur + 1) % r->frame_nr;
 }
