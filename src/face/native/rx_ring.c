@@ -6,6 +6,20 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
+/* Maps the ring the kernel just set up on fd: block_nr blocks of block bytes. */
+static int map_ring(int fd, uint32_t block, uint32_t nr, int version, rx_ring *r) {
+  size_t len = (size_t)block * nr;
+  void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) return errno;
+  r->map = map;
+  r->map_len = len;
+  r->block_size = block;
+  r->block_nr = nr;
+  r->cur = 0;
+  r->version = version;
+  return 0;
+}
+
 int rx_ring_setup(int fd, uint32_t ring_bytes, uint32_t max_frame, int tov_ms, rx_ring *r) {
   int v = TPACKET_V3;
   if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) < 0) return errno;
@@ -21,16 +35,7 @@ int rx_ring_setup(int fd, uint32_t ring_bytes, uint32_t max_frame, int tov_ms, r
   req.tp_frame_nr = nr * (block / 2048);
   req.tp_retire_blk_tov = tov_ms;
   if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) return errno;
-  size_t len = (size_t)block * nr;
-  void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED) return errno;
-  r->map = map;
-  r->map_len = len;
-  r->block_size = block;
-  r->block_nr = nr;
-  r->cur = 0;
-  r->version = TPACKET_V3;
-  return 0;
+  return map_ring(fd, block, nr, TPACKET_V3, r);
 }
 
 struct tpacket_block_desc *rx_ring_ready(rx_ring *r) {
@@ -65,18 +70,9 @@ int rx_ring2_setup(int fd, uint32_t ring_bytes, uint32_t max_frame, rx_ring *r) 
   req.tp_frame_size = frame;
   req.tp_frame_nr = nr * (block / frame);
   if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) return errno;
-  size_t len = (size_t)block * nr;
-  void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED) return errno;
-  r->map = map;
-  r->map_len = len;
-  r->block_size = block;
-  r->block_nr = nr;
   r->frame_size = frame;
   r->frame_nr = req.tp_frame_nr;
-  r->cur = 0;
-  r->version = TPACKET_V2;
-  return 0;
+  return map_ring(fd, block, nr, TPACKET_V2, r);
 }
 
 /* Blocks hold whole frames back to back (block % frame == 0), so frame i is at i * frame. */
