@@ -8,7 +8,7 @@ import type { Clock } from '../routing/clock.js';
 import type { PrefixFilter } from '../routing/index.js';
 import type { GrantChecker, GrantVerdict } from '../service/index.js';
 import type { Logger } from '../util/log.js';
-import type { PrefixEntry, PrefixLsa } from '../wire/index.js';
+import { Name, type PrefixEntry, type PrefixLsa } from '../wire/index.js';
 
 export type GrantCounters = Record<`prefix-${Exclude<GrantVerdict, 'ok'>}` | 'prefixGranted', number>;
 
@@ -17,6 +17,16 @@ export function newGrantCounters(): GrantCounters {
     prefixGranted: 0, 'prefix-no-grant': 0, 'prefix-wrong-prefix': 0, 'prefix-wrong-gateway': 0,
     'prefix-unknown-authority': 0, 'prefix-bad-signature': 0, 'prefix-expired': 0,
   };
+}
+
+/** The node config's infraPrefixes as grantFilter takes them (Name keys). */
+export function infraPrefixesOf(infra: Readonly<Record<string, string>> | undefined): Map<string, string> {
+  return new Map(Object.entries(infra ?? {}).map(([p, origin]) => [Name.parse(p).key, Name.parse(origin).key]));
+}
+
+/** May `origin` advertise `e`: a valid SPA grant, or an infrastructure name it alone may originate without one. */
+export function grantVerdict(checker: GrantChecker, infra: ReadonlyMap<string, string>, e: PrefixEntry, origin: Name, now: number): GrantVerdict {
+  return !e.grant && infra.get(e.prefix.key) === origin.key ? 'ok' : checker.check(e, origin, now);
 }
 
 /**
@@ -34,14 +44,10 @@ export function grantFilter(checker: GrantChecker, clock: Clock, counters: Grant
     const ignored: { prefix: string; verdict: GrantVerdict }[] = [];
     let until = Infinity;
     for (const e of lsa.prefixes) {
-      if (!e.grant && infra.get(e.prefix.key) === lsa.origin.key) {
-        ok.push(e);
-        continue;
-      }
-      const v = checker.check(e, lsa.origin, now);
+      const v = grantVerdict(checker, infra, e, lsa.origin, now);
       if (v === 'ok') {
         ok.push(e);
-        until = Math.min(until, e.grant!.expires);
+        if (e.grant) until = Math.min(until, e.grant.expires);
       } else ignored.push({ prefix: e.prefix.toString(), verdict: v });
     }
     if (!m) {

@@ -21,7 +21,7 @@ import { RouterHost } from './router-host.js';
 import { ServiceGateway, type ServiceGatewayOptions } from './sg/service-gateway.js';
 import { VIEW_NAMES, Views, type ViewName } from './views.js';
 import { GrantChecker } from '../service/index.js';
-import { grantFilter, newGrantCounters } from './grant-filter.js';
+import { grantFilter, infraPrefixesOf, newGrantCounters } from './grant-filter.js';
 import { Registrar, serviceInterfaces } from './sg/registrar-node.js';
 import { SCHEDULING_COMMANDS, SchedulingHooks } from './scsc/router-hooks.js';
 import { SpaRelay } from './sg/spa-relay.js';
@@ -102,7 +102,7 @@ export class RouterNode {
       // A prefix LSA part fills a frame of the smallest fabric MTU (an SG with thousands of prefixes floods parts).
       ...(fabricInterfaces(cfg).length ? { maxLsaBytes: Math.min(...fabricInterfaces(cfg).map((i) => i.mtu || 1500)) } : {}),
       prefixFilter: grantFilter(new GrantChecker(cfg.spaKeys ?? {}), deps.scheduler, this.grantCounters, deps.log, (k) => cfg.routerNodes[k] ?? k,
-        new Map(Object.entries(cfg.infraPrefixes ?? {}).map(([p, origin]) => [Name.parse(p).key, Name.parse(origin).key]))),
+        infraPrefixesOf(cfg.infraPrefixes)),
       crypto: new TrustMapCrypto(createPrivateKey(cfg.privateKeyPem), cfg.trust), seqStore: deps.seqStore,
       onEvent: (e) => this.logEvent(e),
       deliver: (p, from) => this.deliver(p, from),

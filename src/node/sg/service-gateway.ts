@@ -14,6 +14,7 @@ import type { Logger } from '../../util/log.js';
 import type { Name } from '../../wire/name.js';
 import { PROXY_PORT, type NodeConfig } from '../config.js';
 import { GrantChecker } from '../../service/grant.js';
+import { grantVerdict, infraPrefixesOf } from '../grant-filter.js';
 import { errorAnswer, PodClient, type HttpAnswer } from './pod-client.js';
 import { ProxyServer } from './proxy.js';
 import { SgScheduling } from './sg-scheduling.js';
@@ -46,11 +47,13 @@ export class ServiceGateway {
   private readonly timeoutMs: number;
   /** The same grant check every router applies, to tell a denied service (404) from a partition (502). */
   private readonly grants: GrantChecker;
+  private readonly infra: Map<string, string>;
   private metricsServer: Server | undefined;
 
   constructor(private readonly cfg: NodeConfig, private readonly core: RouterCore, private readonly scheduler: Scheduler, private readonly log: Logger, private readonly o: ServiceGatewayOptions = { listen: false }) {
     this.timeoutMs = o.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.grants = new GrantChecker(cfg.spaKeys ?? {});
+    this.infra = infraPrefixesOf(cfg.infraPrefixes);
     this.pods = new PodClient(cfg.gatewayPods ?? [], Math.max(1000, this.timeoutMs - 5000));
     const fabric = cfg.interfaces.filter((i) => i.peerKind === 'damc-sg' || i.peerKind === 'damc-sr');
     this.transport = new Transport({
@@ -161,7 +164,7 @@ export class ServiceGateway {
       .flatMap((e) => e.lsa.kind === 'prefix' ? e.lsa.prefixes.filter((p) => p.prefix.equals(name)).map((p) => ({ origin: e.lsa.origin, p })) : [])
       .map(({ origin, p }) => ({
         node: this.cfg.routerNodes[origin.key] ?? origin.toString(),
-        verdict: this.cfg.infraPrefixes?.[name.toString()] === origin.toString() && !p.grant ? 'ok' : this.grants.check(p, origin, now),
+        verdict: grantVerdict(this.grants, this.infra, p, origin, now),
       }));
     if (ads.length === 0) return this.error(404, `unknown service ${name.toString()}: no gateway advertises it`, 'unknown-service');
     const granted = ads.filter((a) => a.verdict === 'ok');
