@@ -18,7 +18,16 @@ export function statusTable(nodes: NodeStatus[], withLab: boolean): string {
       rows.push([...(k === 0 ? first : blank), i ? `${i.name} -> ${i.peer}` : '-', i ? i.state : '', i?.mtu ? String(i.mtu) : '', i?.ipv4 ?? '']);
     });
   }
-  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU', 'IPV4'], rows) + timersLine(nodes);
+  return table([...(withLab ? ['LAB'] : []), 'NODE', 'KIND', 'STATE', 'PID', 'IMAGE', 'INTERFACE -> PEER', 'STATE', 'MTU', 'IPV4'], rows) + timersLine(nodes) + poolsLine(nodes);
+}
+
+/** Under the table: which shared router processes run how many of the lab's routers. */
+function poolsLine(nodes: NodeStatus[]): string {
+  const count = new Map<string, number>();
+  for (const n of nodes) if (n.pool) count.set(n.pool, (count.get(n.pool) ?? 0) + 1);
+  if (count.size === 0) return '';
+  const pools = [...count].sort().map(([p, k]) => `${p} ${k}`).join(', ');
+  return `\nrouters in shared processes (hosting: shared; PID above is the container's placeholder): ${pools}`;
 }
 
 /** One line per lab under the table: the routing timers its routers run with. */

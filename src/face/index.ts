@@ -22,3 +22,4 @@ export {
   type MemoryLinkEnd,
   type Direction,
 } from './memory-link.js';
+export { Netns, here, type Within } from './netns.js';

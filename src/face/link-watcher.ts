@@ -10,6 +10,7 @@
 import type { LinkWatcher } from './face.js';
 import { interfaceState, listInterfaces } from './interface-state.js';
 import { native, type NativeLinkEvent } from './native-binding.js';
+import { here, type Within } from './netns.js';
 
 const IFF_UP = 0x1;
 const IFF_RUNNING = 0x40;
@@ -22,8 +23,9 @@ export interface LinkStateWatcher extends LinkWatcher {
   isUp(ifname: string): boolean | undefined;
 }
 
-export function watchLinks(): LinkStateWatcher {
-  return new NetlinkLinkWatcher();
+/** `within`: the namespace to watch (default this process's; see netns.ts). */
+export function watchLinks(within: Within = here): LinkStateWatcher {
+  return new NetlinkLinkWatcher(within);
 }
 
 /** Up = administratively up, carrier present and operationally running. */
@@ -37,10 +39,10 @@ class NetlinkLinkWatcher implements LinkStateWatcher {
   private readonly monitor: { close(): void };
   private closed = false;
 
-  constructor() {
+  constructor(private readonly within: Within) {
     // Subscribe first, then read the current state: a change in between is seen twice at
     // worst (and filtered), never missed.
-    this.monitor = new (native().LinkMonitor)((events) => this.onEvents(events));
+    this.monitor = within(() => new (native().LinkMonitor)((events) => this.onEvents(events)));
     this.resync(false);
   }
 
@@ -73,13 +75,17 @@ class NetlinkLinkWatcher implements LinkStateWatcher {
 
   private resync(emit: boolean): void {
     const seen = new Set<string>();
-    for (const name of listInterfaces()) {
+    const now = this.within(() => listInterfaces().map((name) => {
       try {
-        this.set(name, interfaceState(name).up, emit);
-        seen.add(name);
+        return [name, interfaceState(name).up] as const;
       } catch {
-        // vanished between listing and reading; its RTM_DELLINK follows
+        return undefined; // vanished between listing and reading; its RTM_DELLINK follows
       }
+    }));
+    for (const x of now) {
+      if (!x) continue;
+      this.set(x[0], x[1], emit);
+      seen.add(x[0]);
     }
     for (const name of [...this.state.keys()]) {
       if (!seen.has(name)) {

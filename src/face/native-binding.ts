@@ -48,6 +48,8 @@ export interface NativeAddon {
     ringVersion?: 2 | 3,
   ) => NativePacketSocket;
   LinkMonitor: new (onEvents: (events: NativeLinkEvent[] | null) => void) => { close(): void };
+  /** Moves the main thread into the network namespace of an open /proc/<pid>/ns/net fd (setns). */
+  setNetns(fd: number): void;
   /** The link monitor's parser over given netlink bytes (for tests: malformed input). */
   parseLinkMessages(bytes: Uint8Array): NativeLinkEvent[];
 }

@@ -11,15 +11,17 @@ import { LabError, isLabError } from '../util/errors.js';
 import { deployClab, type ClabDeployOptions } from './clab-deploy.js';
 import type { LabContext } from './context.js';
 import { IpBatchError } from './host-net.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS, LABEL_TOPOLOGY, containerName, containerNameIn } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_POOL, LABEL_TIMERS, LABEL_TOPOLOGY, containerName, containerNameIn } from './labels.js';
 import { describeLink, planLinks } from './link-plan.js';
 import { applyTopologyNetem } from './netem.js';
 import { NodeImage } from './node-image.js';
 import { settleAll, SettledError } from './parallel.js';
+import { HOSTED_CMD, startPools, stopPools } from './pools.js';
 import type { DeployReport } from './reports.js';
 import type { ContainerSpec } from './runtime.js';
 
 export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: string, ctx: LabContext, labImage: string | undefined): ContainerSpec {
+  const pool = topo.hosting.pools.get(n.name);
   const ifaces: Record<string, string> = {};
   for (const i of n.interfaces) {
     const p = peerOf(i);
@@ -30,13 +32,14 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
     hostname: n.name,
     image: n.image ?? labImage ?? '',
     ...(n.image ? {} : { entrypoint: NodeImage.entrypoint }),
-    cmd: n.cmd,
+    cmd: pool ? HOSTED_CMD : n.cmd,
     env: {
       ...(n.kind.name === 'damc-pod' ? proxyEnv(topo.addresses, n.name) : {}), ...n.env, DAMC_LAB: topo.name, DAMC_NODE: n.name, DAMC_IFACES: n.interfaces.map((i) => i.name).join(' '),
       // A router waits for its interfaces itself (src/node/router-main.ts), so it loads its
       // program while the lab still starts the other containers, not all at once after the
       // links are plugged (0.2-0.3 s of CPU per process, 275 of them on 2 cores).
       ...(n.kind.router && !n.image ? { DAMC_IFACE_WAIT_S: '0' } : {}),
+      ...(pool ? { DAMC_POOL: pool } : {}),
     },
     labels: {
       ...n.labels,
@@ -47,6 +50,7 @@ export function containerSpec(topo: ResolvedTopology, n: ResolvedNode, labDir: s
       [LABEL_IFACES]: JSON.stringify(ifaces),
       ...(n.kind.router ? { [LABEL_TIMERS]: JSON.stringify(topo.timers) } : {}),
       ...(topo.file ? { [LABEL_TOPOLOGY]: topo.file } : {}),
+      ...(pool ? { [LABEL_POOL]: pool } : {}),
     },
     binds: [`${ctx.projectDir}:${PROJECT_MOUNT}:ro`, `${join(labDir, n.name, 'node.json')}:${NODE_CONFIG_PATH}:ro`, ...n.binds],
     capAdd: ['NET_ADMIN', 'NET_RAW'],
@@ -151,6 +155,13 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
     phase('ready');
     step = 'apply netem';
     if (await applyTopologyNetem(topo, labDir, pids)) phase('netem');
+    if (topo.hosting.pools.size) {
+      step = 'start shared router processes';
+      await startPools(topo.name, labDir, ctx.projectDir, topo.hosting.pools, pids);
+      phase('routers');
+      const k = new Set(topo.hosting.pools.values()).size;
+      return { ...report(false, image), notes: [`${topo.hosting.pools.size} SR routers run in ${k} shared router process${k > 1 ? 'es' : ''} on this host (hosting: shared; logs: docker logs <node>, the processes' own in ${labDir}/pool-*.log)`] };
+    }
     return report(false, image);
   } catch (e) {
     let cause = e;
@@ -158,6 +169,7 @@ export async function deploy(topo: ResolvedTopology, ctx: LabContext, removeAll:
       node = (e.item as ResolvedNode).name;
       cause = e.error;
     }
+    await stopPools(labDir).catch(() => undefined);
     const removed = await removeAll().catch(() => [] as string[]);
     rmSync(labDir, { recursive: true, force: true });
     const what = isLabError(cause) ? cause.message : (cause as Error).message;

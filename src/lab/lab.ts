@@ -14,7 +14,8 @@ import { deploy } from './deploy.js';
 import { restartNode, type RestartReport } from './restart.js';
 import { netemReset, netemSet, netemShow } from './netem.js';
 import { endName } from './links.js';
-import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_TIMERS } from './labels.js';
+import { LABEL_IFACES, LABEL_KIND, LABEL_LAB, LABEL_LABDIR, LABEL_NODE, LABEL_POOL, LABEL_TIMERS } from './labels.js';
+import { attachHosted, stopPools } from './pools.js';
 import { settleAll } from './parallel.js';
 import type { DeployReport, DestroyReport, InterfaceStatus, NodeStatus } from './reports.js';
 import type { ContainerInfo, ExecStreams } from './runtime.js';
@@ -80,6 +81,11 @@ export class Lab {
     const held = (await netemShow(this, node)).filter((x) => x.state);
     for (const x of held) await netemReset(this, endName(x.end));
     const r = await restartNode(topo, this.ctx, node);
+    const pool = c.labels[LABEL_POOL];
+    if (pool) {
+      const now = await this.container(node);
+      await attachHosted(this.name, c.labels[LABEL_LABDIR] ?? this.dir, this.ctx.projectDir, pool, node, now.pid);
+    }
     for (const x of held) {
       if (!r.links.some((l) => l.split(' <-> ').includes(endName(x.end)))) continue;
       await netemSet(this, endName(x.end), x.state!.settings);
@@ -92,6 +98,8 @@ export class Lab {
     const t0 = performance.now();
     await this.ctx.runtime.ping();
     const dirs = new Set((await this.containers()).map((c) => c.labels[LABEL_LABDIR]).filter((d): d is string => !!d));
+    // Shared router processes first (they hold the namespaces of the containers they serve).
+    for (const d of new Set([...dirs, this.dir])) await stopPools(d);
     const removed = await this.removeContainers();
     // containerlab labs: the management network, bridges and host interfaces they made.
     const left: string[] = [];
@@ -124,6 +132,7 @@ export class Lab {
         ...(info.ipv4 ? { ipv4: info.ipv4 } : {}),
         ...(info.ipv6 ? { ipv6: info.ipv6 } : {}),
         interfaces,
+        ...(info.labels[LABEL_POOL] ? { pool: info.labels[LABEL_POOL] } : {}),
         ...(info.labels[LABEL_TIMERS] ? { timers: JSON.parse(info.labels[LABEL_TIMERS]) as NodeStatus['timers'] } : {}),
       };
     });

@@ -9,6 +9,9 @@ export const LABEL_IFACES = 'damc.ifaces';
 /** JSON of the lab's routing timers on SG/SR containers (scaled to the lab's size unless set). */
 export const LABEL_TIMERS = 'damc.timers';
 
+/** On an SR whose router runs in a shared process: that process's pool name (src/lab/pools.ts). */
+export const LABEL_POOL = 'damc.pool';
+
 export function containerName(lab: string, node: string): string {
   return `damc-${lab}-${node}`;
 }

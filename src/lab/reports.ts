@@ -63,6 +63,8 @@ export interface NodeStatus {
   ipv4?: string;
   ipv6?: string;
   interfaces: InterfaceStatus[];
+  /** Its router runs in this shared router process of the lab (`hosting: shared`). */
+  pool?: string;
   /** A router's timers (hello/dead ms, LSA lifetime/refresh s), as deployed. */
   timers?: { helloIntervalMs: number; deadIntervalMs: number; lsaLifetimeS: number; lsaRefreshS: number };
 }

@@ -4,30 +4,60 @@
  */
 import { existsSync } from 'node:fs';
 import type { Face, LinkWatcher } from '../face/face.js';
-import { interfaceState, openFace, watchLinks } from '../face/index.js';
+import { here, interfaceState, openFace, watchLinks, type Within } from '../face/index.js';
 import type { Logger } from '../util/log.js';
 import { CONTROL_SOCKET, NODE_STATE_DIR, type NodeConfig } from './config.js';
 import { realScheduler } from './real-scheduler.js';
 import { fabricInterfaces, RouterNode } from './router-node.js';
 import { serviceInterfaces } from './sg/registrar-node.js';
 import { METRICS_PORT } from './sg/metrics-server.js';
+import type { ServiceGatewayOptions } from './sg/service-gateway.js';
 import { FileSeqStore } from './seq-file-store.js';
 
 const WAIT_LOG_MS = 5_000;
 
+/** Where a router runs: its own container (the default), or a shared process (src/node/pool). */
+export interface RouterPlace {
+  /** Runs synchronous socket and interface work in the router's network namespace. */
+  readonly within: Within;
+  readonly controlPath: string;
+  readonly stateDir: string;
+  readonly proxy?: ServiceGatewayOptions;
+}
+
+export interface RunningRouter {
+  readonly node: RouterNode;
+  /** Stops the router and closes its faces and link monitor; `crash`: no flush, as a killed process. */
+  close(opts?: { crash?: boolean }): void;
+}
+
 export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNode> {
+  await waitForInterfaces([...fabricInterfaces(cfg), ...serviceInterfaces(cfg)].map((i) => i.name), log);
+  const r = await startRouter(cfg, log, { within: here, controlPath: CONTROL_SOCKET, stateDir: NODE_STATE_DIR, proxy: { listen: true, metricsPort: METRICS_PORT } });
+  const stop = () => {
+    r.node.stop();
+    // Give the flush frames one event-loop turn to leave, then go.
+    setTimeout(() => process.exit(0), 50);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return r.node;
+}
+
+/** Opens the router's faces (its interfaces must exist), watches carrier, starts it. */
+export async function startRouter(cfg: NodeConfig, log: Logger, place: RouterPlace): Promise<RunningRouter> {
+  const { within } = place;
   const fabric = fabricInterfaces(cfg).map((i) => i.name);
   const service = serviceInterfaces(cfg).map((i) => i.name);
   const names = [...fabric, ...service];
-  await waitForInterfaces(names, log);
-  const watcher = watchLinks();
-  const faces: Face[] = fabric.map((n) => openFace(n));
-  const serviceFaces: Face[] = service.map((n) => openFace(n));
+  const watcher = watchLinks(within);
+  const faces: Face[] = within(() => fabric.map((n) => openFace(n)));
+  const serviceFaces: Face[] = within(() => service.map((n) => openFace(n)));
   // When a neighbor's container dies its veth pair goes with it; when the lab plugs a new one in
   // under the same name, our old socket is bound to a device that no longer exists (the kernel
   // may even reuse the ifindex): open a new face first, then let the router see carrier up.
   const identity = (n: string) => {
-    const st = interfaceState(n);
+    const st = within(() => interfaceState(n));
     return `${st.ifindex} ${Buffer.from(st.mac).toString('hex')}`;
   };
   const opened = new Map(names.map((n) => [n, identity(n)]));
@@ -37,7 +67,7 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     if (opened.has(ifname)) {
       if (!up) {
         try {
-          interfaceState(ifname);
+          identity(ifname);
         } catch {
           gone.add(ifname); // deleted, not just down
         }
@@ -46,7 +76,7 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
           const id = identity(ifname);
           if (gone.has(ifname) || id !== opened.get(ifname)) {
             const old = node.host.face(ifname) ?? serviceFaces.find((f) => f.ifname === ifname);
-            const face = openFace(ifname);
+            const face = within(() => openFace(ifname));
             if (node.registrar?.replaceFace(face)) serviceFaces.splice(serviceFaces.findIndex((f) => f.ifname === ifname), 1, face);
             else node.host.replaceFace(face);
             opened.set(ifname, id);
@@ -62,18 +92,22 @@ export async function runRouter(cfg: NodeConfig, log: Logger): Promise<RouterNod
     relay.emit(ifname, up);
   });
   const node = new RouterNode(cfg, {
-    faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(NODE_STATE_DIR), log, controlPath: CONTROL_SOCKET, proxy: { listen: true, metricsPort: METRICS_PORT },
+    faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(place.stateDir), log, controlPath: place.controlPath,
+    ...(place.proxy ? { proxy: place.proxy } : {}),
   });
   await node.start();
-  for (const n of fabric) if (!interfaceState(n).up) node.host.linkChange(n, false);
-  const stop = () => {
-    node.stop();
-    // Give the flush frames one event-loop turn to leave, then go.
-    setTimeout(() => process.exit(0), 50);
+  for (const n of fabric) if (!within(() => interfaceState(n)).up) node.host.linkChange(n, false);
+  return {
+    node,
+    close(opts = {}) {
+      node.stop(opts);
+      watcher.close();
+      relay.close();
+      // A graceful stop's flush frames are queued: they leave at the end of this turn.
+      const all = [...fabric.map((n) => node.host.face(n)), ...serviceFaces];
+      setImmediate(() => { for (const f of all) try { f?.close(); } catch { /* gone */ } });
+    },
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return node;
 }
 
 class RelayWatcher implements LinkWatcher {

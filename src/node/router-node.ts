@@ -129,10 +129,10 @@ export class RouterNode {
     if (this.deps.controlPath) this.control = await serveControl(this.deps.controlPath, (req) => this.handle(req));
   }
 
-  /** Graceful: flushes our LSAs so the others route around us at once. */
-  stop(): void {
+  /** Graceful: flushes our LSAs so the others route around us at once; `crash` just goes silent. */
+  stop(opts: { crash?: boolean } = {}): void {
     this.registrar?.stop();
-    this.host.stop();
+    this.host.stop(opts);
     this.service?.stop();
     this.scheduling.stop();
     this.control?.close();

@@ -4,6 +4,7 @@ export { parseTopology, readTopologyFile } from './parse.js';
 export { resolveTopology, MAX_IFNAME, type ResolveOptions } from './resolve.js';
 export { loadTopology, type LoadOptions } from './load.js';
 export * from './clab/index.js';
+export { hostable, planHosting, HOSTING_MODES, type Hosting, type HostingMode } from './hosting.js';
 export { scaledTimers, resolveTimers, SMALL_LAB } from './timers.js';
 export {
   DEFAULT_COST, DEFAULT_MTU, DEFAULT_TIMERS, peerOf,

@@ -97,6 +97,8 @@ export const rawSchedulingSchema = z.strictObject({
 export const rawTopologySchema = z.strictObject({
   name: z.string(),
   scheduling: rawSchedulingSchema.optional(),
+  /** Where routers run: their own containers' processes, or shared ones (src/topology/hosting.ts). */
+  hosting: z.enum(['auto', 'container', 'shared']).optional(),
   timers: rawTimersSchema.optional(),
   addressing: rawAddressingSchema.optional(),
   /** containerlab: container names <prefix>-<lab>-<node>; "" gives <node>. */

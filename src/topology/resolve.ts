@@ -15,6 +15,8 @@ import {
   type ResolvedInterface, type ResolvedLink, type ResolvedNode, type ResolvedTopology,
 } from './resolved.js';
 import { resolveTimers } from './timers.js';
+import { planHosting } from './hosting.js';
+import { availableParallelism } from 'node:os';
 import { resolveServiceTimers } from './service-timers.js';
 
 /** Linux IFNAMSIZ is 16 including the terminating NUL. */
@@ -29,6 +31,8 @@ export interface ResolveOptions {
   name?: string;
   /** The environment `__IMPORT_ENVS` imports (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Shared router processes for `hosting: shared` (default: this machine's cores). */
+  processes?: number;
 }
 
 export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): ResolvedTopology {
@@ -177,6 +181,7 @@ export function resolveTopology(raw: RawTopology, opts: ResolveOptions = {}): Re
     links,
     timers: resolveTimers(raw.timers, [...nodes.values()].filter((n) => n.kind.router).length),
     serviceTimers: resolveServiceTimers(raw.timers),
+    hosting: planHosting(raw.hosting, nodes.values(), opts.processes ?? availableParallelism()),
     addresses: planPodAddresses(nodes.values(), { ...DEFAULT_ADDRESSING, ...definedOnly(raw.addressing ?? {}) }),
     ...(raw.scheduling ? { scheduling: { ...definedOnly({ ...raw.scheduling, conditions: undefined }), conditions: resolveConditions(definedOnly(raw.scheduling.conditions ?? {})) } } : {}),
   };

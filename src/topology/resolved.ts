@@ -1,4 +1,5 @@
 /** The resolved topology: validated, defaults merged, endpoints pointing at node objects. */
+import type { Hosting } from './hosting.js';
 import type { ServiceTimers } from '../config/index.js';
 import type { AddressPlan } from './address-plan.js';
 import type { ClabLab, ClabNodeSpec } from './clab/model.js';
@@ -66,6 +67,8 @@ export interface ResolvedTopology {
   nodes: Map<string, ResolvedNode>;
   links: ResolvedLink[];
   timers: Timers;
+  /** Where the routers run (src/topology/hosting.ts). */
+  hosting: Hosting;
   /** Announcement and grant timers of pods, SGs and SPAs. */
   serviceTimers: ServiceTimers;
   /** IPv4 subnets of the pod–SG links (fabric links have none). */

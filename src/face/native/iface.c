@@ -3,6 +3,7 @@
  * right ones). */
 #include <errno.h>
 #include <net/if.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -99,11 +100,32 @@ static napi_value list_interfaces(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* setNetns(fd): moves the calling (main) thread into the network namespace the fd refers to
+ * (an open /proc/<pid>/ns/net). Sockets created afterwards, and interface ioctls, belong to
+ * that namespace; sockets created before keep theirs. A shared router process enters each
+ * container's namespace to open its faces, then returns to its own (src/face/netns.ts). */
+static napi_value set_netns(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, "EINVAL", "setNetns needs an open namespace file descriptor");
+    return NULL;
+  }
+  if (setns(fd, CLONE_NEWNET) < 0) {
+    throw_errno(env, "setns", errno, "(CLONE_NEWNET)");
+    return NULL;
+  }
+  return NULL;
+}
+
 napi_value iface_init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"interfaceInfo", NULL, interface_info, NULL, NULL, NULL, napi_default, NULL},
       {"listInterfaces", NULL, list_interfaces, NULL, NULL, NULL, napi_default, NULL},
+      {"setNetns", NULL, set_netns, NULL, NULL, NULL, napi_default, NULL},
   };
-  NAPI_OK(env, napi_define_properties(env, exports, 2, props));
+  NAPI_OK(env, napi_define_properties(env, exports, 3, props));
   return exports;
 }
