@@ -215,8 +215,8 @@ export class RouterNode {
         log.info({ event: 'adjacency', iface: e.iface, neighbor: node(e.neighbor), up: e.up, reason: e.reason, ...hr(log) }, `adjacency ${e.up ? 'up' : 'down'}: ${node(e.neighbor)} on ${e.iface}`);
         break;
       case 'spf':
-        (e.fibChanges > 0 ? log.info.bind(log) : log.debug.bind(log))({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), waitedMs: e.waitedMs, ...hr(log), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
-          e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : 'spf run: fib unchanged');
+        (e.fibChanges > 0 ? log.info.bind(log) : log.debug.bind(log))({ event: 'spf', durationMs: Number(e.durationMs.toFixed(3)), waitedMs: e.waitedMs, ...(e.skipped ? { skipped: true } : {}), ...hr(log), routes: e.routes, routers: e.routers, fibChanges: e.fibChanges },
+          e.fibChanges > 0 ? `spf run: ${e.fibChanges} fib entries changed` : e.skipped ? 'spf skipped: the change is on none of our shortest paths' : 'spf run: fib unchanged');
         break;
       case 'originate':
         log.info({ event: 'originate', kind: e.kind, seq: e.seq.toString(), lifetimeS: e.lifetimeS, ...hr(log) }, 'lsa originated');

@@ -5,7 +5,7 @@ export const COUNTER_NAMES = [
   'lsaDropOlder', 'lsaDropUnsigned', 'lsaDropBadSignature', 'lsaDropUnknownOrigin', 'lsaOwnNewerSeen',
   'lsaSameBytes', 'lsaAnsweredOlder',
   'ackRx', 'summaryRx', 'requestRx',
-  'spfRuns', 'lateMsForgiven',
+  'spfRuns', 'spfSkipped', 'lateMsForgiven',
   'dataRx', 'dataForwarded', 'dataDelivered', 'dataDropNoRoute', 'dataDropHopLimit', 'dataDropSendFailed', 'nackTx',
   // the SG's transport: segments sent again (their ack did not come in time)
   'dataRetransmitted',

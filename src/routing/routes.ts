@@ -8,6 +8,7 @@ import type { RouterContext } from './context.js';
 import { NameTrie } from './fib.js';
 import { buildFib, fibDiff } from './forwarder.js';
 import { runSpf, type LocalLink, type RibEntry } from './spf.js';
+import { routesMayChange, spfInputs, type SpfInputs, type SpfTree } from './spf-skip.js';
 import { Throttle } from './throttle.js';
 
 /** The entries of a prefix LSA that routes may use (default: all of them). */
@@ -17,6 +18,8 @@ export class Routes {
   private readonly spf: Throttle;
   private ribEntries: RibEntry[] = [];
   private fibTrie = new NameTrie<RibEntry>();
+  /** What the last Dijkstra ran over, and the distances it found. */
+  private last: { inputs: SpfInputs; tree: SpfTree } | undefined;
 
   constructor(
     private readonly c: RouterContext,
@@ -47,16 +50,23 @@ export class Routes {
     const t0 = performance.now();
     const entries = this.c.lsdb.all().map((e) => e.lsa);
     const filter = this.prefixFilter;
-    const { rib, distances } = runSpf({
-      self: this.c.name,
-      adjacencies: entries.flatMap((l) => (l.kind === 'adjacency' ? [l] : [])),
-      prefixes: entries.flatMap((l) => (l.kind !== 'prefix' ? [] : filter ? [{ origin: l.origin, prefixes: filter(l) }] : [l])),
-      localLinks: this.localLinks(),
-    });
+    const adjacencies = entries.flatMap((l) => (l.kind === 'adjacency' ? [l] : []));
+    const prefixes = entries.flatMap((l) => (l.kind !== 'prefix' ? [] : filter ? [{ origin: l.origin, prefixes: filter(l), part: l.part ?? 0 }] : [{ ...l, part: l.part ?? 0 }]));
+    const localLinks = this.localLinks();
+    const inputs = spfInputs(this.c.name, adjacencies, prefixes.map((p) => ({ key: `${p.origin.key} ${p.part}`, entries: p.prefixes })), localLinks);
+    // A change on none of our shortest paths leaves the routes as they are (spf-skip.ts).
+    if (this.last && !routesMayChange(inputs.self, this.last.inputs, inputs, this.last.tree)) {
+      this.last = { inputs, tree: this.last.tree };
+      this.c.counters.spfSkipped++;
+      this.c.event({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: this.ribEntries.length, routers: this.last.tree.distances.size, fibChanges: 0, skipped: true });
+      return;
+    }
+    const { rib, distances, firstHops } = runSpf({ self: this.c.name, adjacencies, prefixes, localLinks });
     const fib = buildFib(rib);
     const fibChanges = fibDiff(this.fibTrie, fib);
     this.ribEntries = rib;
     this.fibTrie = fib;
+    this.last = { inputs, tree: { distances, firstHops } };
     this.c.counters.spfRuns++;
     this.c.event({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: rib.length, routers: distances.size, fibChanges });
   }

@@ -43,6 +43,8 @@ export interface SpfResult {
   readonly rib: RibEntry[];
   /** Reachable routers and their distance (self included, at 0). */
   readonly distances: Map<string, number>;
+  /** Reachable routers' first-hop sets: sorted indices into the input's localLinks (self: none). */
+  readonly firstHops: Map<string, readonly number[]>;
 }
 
 const EMPTY: readonly number[] = [];
@@ -118,7 +120,12 @@ export function runSpf(input: SpfInput): SpfResult {
   }
 
   const distances = new Map<string, number>();
-  for (let i = 0; i < N; i++) if (dist[i]! < Infinity) distances.set(names[i]!.key, dist[i]!);
+  const firstHops = new Map<string, readonly number[]>();
+  for (let i = 0; i < N; i++) {
+    if (dist[i]! === Infinity) continue;
+    distances.set(names[i]!.key, dist[i]!);
+    firstHops.set(names[i]!.key, first[i]!);
+  }
 
   // Candidates per prefix: every router's own name, plus the prefix LSAs. Most prefixes have a
   // single best origin, so `more` stays null and nothing else is allocated for them.
@@ -175,7 +182,7 @@ export function runSpf(input: SpfInput): SpfResult {
       nexthops: local ? EMPTY_HOPS : hopsOf(fh, b.cost),
     });
   }
-  return { rib, distances };
+  return { rib, distances, firstHops };
 }
 
 /** Union of two sorted id lists (first-hop sets are tiny: at most the router's degree). */

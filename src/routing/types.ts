@@ -46,7 +46,7 @@ export interface LsaCrypto {
 export type RouterEvent =
   | { type: 'adjacency'; iface: string; neighbor: Name; up: boolean; reason: string }
   /** waitedMs: from the first change that asked for this run to the run (throttle + scheduling). */
-  | { type: 'spf'; durationMs: number; waitedMs: number; routes: number; routers: number; fibChanges: number }
+  | { type: 'spf'; durationMs: number; waitedMs: number; routes: number; routers: number; fibChanges: number; skipped?: boolean }
   /** A new LSA (or flush) installed and flooded on; for per-hop timelines at debug level. */
   | { type: 'lsa-rx'; iface: string; origin: Name; kind: LsaKind; seq: bigint }
   | { type: 'originate'; kind: LsaKind; seq: bigint; lifetimeS: number }
