@@ -95,12 +95,38 @@ function routerPssMb(pidns: string): number {
     if (!/^\d+$/.test(p)) continue;
     try {
       if (readlinkSync(`/proc/${p}/ns/pid`) !== pidns) continue;
-      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('main.js')) continue;
-      const kb = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-      best = Math.max(best, kb / 1024);
+      if (!/main\.(js|bundle\.mjs)/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'))) continue;
+      best = Math.max(best, pssMb(p));
     } catch { /* exited meanwhile */ }
   }
   return best;
+}
+
+function pssMb(pid: string | number): number {
+  return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/** CPU ticks of one process. */
+function cpuOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The lab's shared router processes (hosting: shared): pool name -> PID. */
+function poolPids(labDir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const f of readdirSync(labDir)) {
+      const m = /^(pool-\d+)\.pid$/.exec(f);
+      if (m) out.set(m[1]!, Number(readFileSync(join(labDir, f), 'utf8')));
+    }
+  } catch { /* no lab dir */ }
+  return out;
 }
 
 /** Adjacency changes in the window, with a tally of their reasons (printed: what a storm is made of). */
@@ -156,17 +182,25 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     // A lab that never converged gets a short idle window: its flaps are counted all the same,
     // and the lock others wait for is not held five minutes for a known failure.
     const idleFor = Number.isNaN(c.s) ? Math.min(idleS, 60) : idleS;
+    // Hosted routers' CPU is their shared processes' (their containers run a log copier, counted too).
+    const pools = poolPids(rep.labDir);
     const idle0 = Date.now();
     const cpu0 = cpuByPidns();
+    const pool0 = [...pools.values()].map(cpuOf);
     await sleep(idleFor * 1000);
     const cpu1 = cpuByPidns();
+    const pool1 = [...pools.values()].map(cpuOf);
     const idle1 = Date.now();
     let ticks = 0;
     for (const ns of pidns.values()) ticks += (cpu1.get(ns) ?? 0) - (cpu0.get(ns) ?? 0);
+    pool1.forEach((t, i) => (ticks += t - pool0[i]!));
     const cpuPct = (ticks / TICKS) / ((idle1 - idle0) / 1000) / all.length * 100;
     const flaps = adjacencyChanges(lab, all, idle0, idle1);
-    const pss = Math.max(...[...pidns.values()].map(routerPssMb));
-    console.log(`  idle ${idleFor} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router PSS ${pss.toFixed(1)} MB`);
+    const pss = Math.max(0, ...[...pidns.values()].map(routerPssMb));
+    const poolPss = [...pools.values()].map((p) => { try { return pssMb(p); } catch { return 0; } });
+    const hostedPerPool = pools.size ? Math.ceil(rep.nodes.filter((x) => x.kind === 'damc-sr').length / pools.size) : 0;
+    const poolLine = pools.size ? `; ${pools.size} shared router processes, PSS ${poolPss.map((x) => x.toFixed(1)).join(', ')} MB (~${hostedPerPool} routers each)` : '';
+    console.log(`  idle ${idleFor} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router process PSS ${pss.toFixed(1)} MB${poolLine}`);
 
     // Carrier loss on a link in the middle of the grid.
     const mid = `sr${Math.ceil(n / 2)}`;
@@ -196,6 +230,7 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     return {
       routers: all.length, deploy_s: Number(deployS.toFixed(1)), converge_s: c.s, idle_s: idleFor, idle_flaps: flaps,
       idle_cpu_pct_per_router: Number(cpuPct.toFixed(3)), pss_mb_max: Number(pss.toFixed(1)),
+      ...(pools.size ? { pools: pools.size, pool_pss_mb_max: Number(Math.max(...poolPss).toFixed(1)), pool_pss_mb_per_router: Number((Math.max(...poolPss) / Math.max(1, hostedPerPool)).toFixed(2)) } : {}),
       carrier_ms: carrier, silent_ms: silent, dead_ms: timers.deadIntervalMs, hello_ms: timers.helloIntervalMs,
     };
   } finally {
