@@ -21,6 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab } from '../src/lab/index.js';
+import { controlRequest } from '../src/node/control-client.js';
 import { generateTopology, parseTopology, resolveTopology, topologyToYaml } from '../src/topology/index.js';
 import { configsFromYaml, ctlJson, exec, expectedFibs, fibDigest, fibDigestsOf, lastFibChange, pidOf, routers, type FibEntry } from '../test/node/lab-routing.js';
 
@@ -117,6 +118,17 @@ function cpuOf(pid: number): number {
   }
 }
 
+/** Each shared router process's status (event-loop utilization since its last status, memory). */
+async function poolStatus(labDir: string): Promise<{ pool: string; eventLoopUtilization: number; memoryMb: Record<string, number> }[]> {
+  const out = [];
+  for (const pool of poolPids(labDir).keys()) {
+    try {
+      out.push(await controlRequest(join(labDir, `${pool}.sock`), { cmd: 'status' }, 5_000) as { pool: string; eventLoopUtilization: number; memoryMb: Record<string, number> });
+    } catch { /* not answering */ }
+  }
+  return out;
+}
+
 /** The lab's shared router processes (hosting: shared): pool name -> PID. */
 function poolPids(labDir: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -187,7 +199,9 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     const idle0 = Date.now();
     const cpu0 = cpuByPidns();
     const pool0 = [...pools.values()].map(cpuOf);
+    await poolStatus(rep.labDir);
     await sleep(idleFor * 1000);
+    const idleStatus = await poolStatus(rep.labDir);
     const cpu1 = cpuByPidns();
     const pool1 = [...pools.values()].map(cpuOf);
     const idle1 = Date.now();
@@ -201,14 +215,18 @@ async function measure(n: number, dir: string): Promise<Record<string, number>> 
     const hostedPerPool = pools.size ? Math.ceil(rep.nodes.filter((x) => x.kind === 'damc-sr').length / pools.size) : 0;
     const poolLine = pools.size ? `; ${pools.size} shared router processes, PSS ${poolPss.map((x) => x.toFixed(1)).join(', ')} MB (~${hostedPerPool} routers each)` : '';
     console.log(`  idle ${idleFor} s: ${flaps} adjacency changes, ${cpuPct.toFixed(3)} % of a core per router, largest router process PSS ${pss.toFixed(1)} MB${poolLine}`);
+    for (const p of idleStatus) console.log(`    ${p.pool}: event loop busy ${(p.eventLoopUtilization * 100).toFixed(2)} % while idle; memory MB ${JSON.stringify(p.memoryMb)}`);
 
     // Carrier loss on a link in the middle of the grid.
     const mid = `sr${Math.ceil(n / 2)}`;
     const [a, ia, b, ib] = srLink(cfgs, mid);
     const pa = await pidOf(lab, a), pb = await pidOf(lab, b);
+    await poolStatus(rep.labDir);
     let t = faultAt(pa, `ip link set ${ia} down`);
     const downWant = expectedFibs(cfgs, new Set([`${a}:${ia}`]));
-    await sleep(3_000);
+    await sleep(1_000);
+    for (const p of await poolStatus(rep.labDir)) console.log(`    ${p.pool}: event loop busy ${(p.eventLoopUtilization * 100).toFixed(1)} % in the second after the carrier loss`);
+    await sleep(2_000);
     const c1 = await converge(lab, downWant, 60);
     const carrier = await lastFibChange(lab, all, t);
     console.log(`  carrier down ${a}:${ia}: last FIB change ${carrier} ms after (FIBs right: ${c1.wrong === 0})`);

@@ -18,6 +18,8 @@ import { native, type NativePacketSocket } from './native-binding.js';
 
 export const DAMC_ETHERTYPE = 0x88b5;
 const ETH_HLEN = 14;
+/** Transmit queue a face starts with (it grows to txQueueBytes while the kernel is full). */
+const INITIAL_QUEUE = 64 << 10;
 
 export interface OpenFaceOptions {
   /**
@@ -44,7 +46,8 @@ export interface OpenFaceOptions {
    * A burst larger than the ring is dropped (rxKernelDrops). Ignored when rxRingBytes is set.
    */
   rxFrameRingBytes?: number;
-  /** Transmit queue between two flushes. Default 1 MiB; send() fails when it is full. */
+  /** Largest transmit queue between two flushes (it starts at 64 KiB and grows while the kernel
+   *  is full). Default 1 MiB; send() fails when it is full. */
   txQueueBytes?: number;
 }
 
@@ -107,8 +110,8 @@ export function openFace(ifname: string, opts: OpenFaceOptions = {}): RawFace {
 
 class RawFaceImpl implements RawFace {
   private handler: FrameHandler | undefined;
-  private readonly queue: Uint8Array;
-  private readonly lens: Uint32Array;
+  private queue: Uint8Array;
+  private lens: Uint32Array;
   private queued = 0;
   private queuedBytes = 0;
   private flushScheduled = false;
@@ -125,9 +128,12 @@ class RawFaceImpl implements RawFace {
     readonly mac: Uint8Array,
     readonly mtu: number,
     private readonly sock: NativePacketSocket,
-    queueBytes: number,
+    private readonly maxQueueBytes: number,
   ) {
-    this.queue = new Uint8Array(Math.max(queueBytes, mtu + ETH_HLEN));
+    // The queue starts small and grows (to maxQueueBytes) only while the kernel does not take
+    // what we send: a router's control traffic never needs more, and a shared router process
+    // holds ~500 faces (at 1 MiB each, zeroed, they were 5 MiB of every router's memory).
+    this.queue = new Uint8Array(Math.max(Math.min(INITIAL_QUEUE, maxQueueBytes), mtu + ETH_HLEN));
     this.lens = new Uint32Array(Math.ceil(this.queue.length / (ETH_HLEN + 1)));
     this.header.fill(0xff, 0, 6); // broadcast: every fabric link is point to point
     this.header.set(mac, 6);
@@ -143,7 +149,7 @@ class RawFaceImpl implements RawFace {
     }
     if (this.queuedBytes + len > this.queue.length || this.queued === this.lens.length) {
       this.flush();
-      if (this.queuedBytes + len > this.queue.length || this.queued === this.lens.length) {
+      if ((this.queuedBytes + len > this.queue.length || this.queued === this.lens.length) && !this.grow(this.queuedBytes + len)) {
         this.jsTxErrors++; // the kernel would not take more: queue full
         return false;
       }
@@ -156,6 +162,22 @@ class RawFaceImpl implements RawFace {
       this.flushScheduled = true;
       setImmediate(this.scheduledFlush);
     }
+    return true;
+  }
+
+  /** Doubles the queue (keeping what it holds) until `need` bytes fit; false at the maximum. */
+  private grow(need: number): boolean {
+    if (this.queue.length >= this.maxQueueBytes) return false;
+    let size = this.queue.length;
+    while (size < need || size < 2 * this.queue.length) size *= 2;
+    size = Math.min(size, this.maxQueueBytes);
+    if (size < need) return false;
+    const q = new Uint8Array(size);
+    q.set(this.queue.subarray(0, this.queuedBytes));
+    const l = new Uint32Array(Math.ceil(size / (ETH_HLEN + 1)));
+    l.set(this.lens.subarray(0, this.queued));
+    this.queue = q;
+    this.lens = l;
     return true;
   }
 

@@ -150,9 +150,16 @@ export class RouterPool {
     return true;
   }
 
-  status(): { pool: string; pid: number; routers: MemberView[] } {
-    return { pool: this.name, pid: process.pid, routers: [...this.members.values()].map((x) => x.view()) };
+  /** Its routers, and how loaded the process is: event-loop utilization since the last status
+   *  (0–1: the share of time it was running JS or I/O callbacks) and memory in MB. */
+  status(): { pool: string; pid: number; routers: MemberView[]; eventLoopUtilization: number; memoryMb: Record<string, number> } {
+    const elu = performance.eventLoopUtilization(this.lastElu);
+    this.lastElu = performance.eventLoopUtilization();
+    const mem = Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20 * 10) / 10]));
+    return { pool: this.name, pid: process.pid, routers: [...this.members.values()].map((x) => x.view()), eventLoopUtilization: Number(elu.utilization.toFixed(4)), memoryMb: mem };
   }
+
+  private lastElu = performance.eventLoopUtilization();
 
   /** Every router stops gracefully (SIGTERM to the pool). */
   stop(): void {
