@@ -61,7 +61,9 @@ function spawnPool(lab: string, labDir: string, projectDir: string, pool: string
   writeFileSync(f.plan, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   const out = openSync(f.log, 'a');
   try {
-    const child = spawn(process.execPath, [...POOL_FLAGS, join(projectDir, POOL_ENTRY), f.plan], {
+    // DAMC_POOL_FLAGS: more Node flags for the pools (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", "--trace-gc").
+    const extra = (process.env.DAMC_POOL_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...POOL_FLAGS, ...extra, join(projectDir, POOL_ENTRY), f.plan], {
       detached: true, stdio: ['ignore', out, out], env: { ...process.env, DAMC_POOL: pool },
     });
     if (child.pid === undefined) throw new LabError('POOL_START', `could not start the shared router process ${pool}`, `see ${f.log}`);

@@ -5,7 +5,7 @@
  * so does the last copy of a flushed or expired LSA, to answer a neighbor that still offers
  * an older one (PROTOCOL.md, "Answering an older copy").
  */
-import type { Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
+import type { AdjacencyEntry, Lsa, LsaHeader, LsaKind, Name } from '../wire/index.js';
 
 export interface LsdbEntry {
   readonly lsa: Lsa;
@@ -35,6 +35,9 @@ export class Lsdb {
   private readonly highest = new Map<string, bigint>();
   /** The last copy of each LSA that was flushed or expired (what an older copy is answered with). */
   private readonly gone = new Map<string, Lsa>();
+  /** Since the last takeChanges(): each changed adjacency LSA's neighbor list before (origin key ->, undefined: none). */
+  private adjacencyBefore = new Map<string, readonly AdjacencyEntry[] | undefined>();
+  private prefixesChanged = false;
 
   get size(): number {
     return this.entries.size;
@@ -55,6 +58,29 @@ export class Lsdb {
 
   headers(): LsaHeader[] {
     return this.all().map((e) => headerOf(e.lsa));
+  }
+
+  /** The neighbors an origin's adjacency LSA lists now (undefined: no such LSA). */
+  adjacencyOf(originKey: string): readonly AdjacencyEntry[] | undefined {
+    const l = this.entries.get(`adjacency ${originKey}`)?.lsa;
+    return l?.kind === 'adjacency' ? l.neighbors : undefined;
+  }
+
+  /**
+   * What changed since the last call (route computation asks, src/routing/routes.ts): the
+   * adjacency LSAs that changed, each with the neighbor list it had before, and whether any
+   * prefix LSA did.
+   */
+  takeChanges(): { adjacency: ReadonlyMap<string, readonly AdjacencyEntry[] | undefined>; prefixes: boolean } {
+    const out = { adjacency: this.adjacencyBefore, prefixes: this.prefixesChanged };
+    this.adjacencyBefore = new Map();
+    this.prefixesChanged = false;
+    return out;
+  }
+
+  private changing(lsa: Lsa, before: Lsa | undefined): void {
+    if (lsa.kind !== 'adjacency') this.prefixesChanged = true;
+    else if (!this.adjacencyBefore.has(lsa.origin.key)) this.adjacencyBefore.set(lsa.origin.key, before?.kind === 'adjacency' ? before.neighbors : undefined);
   }
 
   /** The last copy of a flushed or expired LSA (none while the LSA is live). */
@@ -83,6 +109,7 @@ export class Lsdb {
       }
     }
     this.highest.set(k, lsa.seq);
+    this.changing(lsa, cur?.lsa);
     if (life <= 0) {
       this.entries.delete(k);
       this.gone.set(k, lsa);
@@ -98,6 +125,7 @@ export class Lsdb {
     const gone: Lsa[] = [];
     for (const [k, e] of this.entries) {
       if (e.expiresAt <= now) {
+        this.changing(e.lsa, e.lsa);
         this.entries.delete(k);
         this.gone.set(k, e.lsa);
         gone.push(e.lsa);

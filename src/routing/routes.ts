@@ -8,7 +8,7 @@ import type { RouterContext } from './context.js';
 import { NameTrie } from './fib.js';
 import { buildFib, fibDiff } from './forwarder.js';
 import { runSpf, type LocalLink, type RibEntry } from './spf.js';
-import { routesMayChange, spfInputs, type SpfInputs, type SpfTree } from './spf-skip.js';
+import { adjacencyChangesMatter, sameLocalLinks, type SpfTree } from './spf-skip.js';
 import { Throttle } from './throttle.js';
 
 /** The entries of a prefix LSA that routes may use (default: all of them). */
@@ -19,7 +19,7 @@ export class Routes {
   private ribEntries: RibEntry[] = [];
   private fibTrie = new NameTrie<RibEntry>();
   /** What the last Dijkstra ran over, and the distances it found. */
-  private last: { inputs: SpfInputs; tree: SpfTree } | undefined;
+  private last: { tree: SpfTree; localLinks: readonly LocalLink[]; prefixes: readonly { lsa: PrefixLsa; entries: readonly PrefixEntry[] }[] } | undefined;
 
   constructor(
     private readonly c: RouterContext,
@@ -48,25 +48,34 @@ export class Routes {
     const waitedMs = now - this.spf.requestedAt;
     this.spf.ran(now);
     const t0 = performance.now();
-    const entries = this.c.lsdb.all().map((e) => e.lsa);
-    const filter = this.prefixFilter;
-    const adjacencies = entries.flatMap((l) => (l.kind === 'adjacency' ? [l] : []));
-    const prefixes = entries.flatMap((l) => (l.kind !== 'prefix' ? [] : filter ? [{ origin: l.origin, prefixes: filter(l), part: l.part ?? 0 }] : [{ ...l, part: l.part ?? 0 }]));
+    const lsdb = this.c.lsdb;
+    const changes = lsdb.takeChanges();
     const localLinks = this.localLinks();
-    const inputs = spfInputs(this.c.name, adjacencies, prefixes.map((p) => ({ key: `${p.origin.key} ${p.part}`, entries: p.prefixes })), localLinks);
-    // A change on none of our shortest paths leaves the routes as they are (spf-skip.ts).
-    if (this.last && !routesMayChange(inputs.self, this.last.inputs, inputs, this.last.tree)) {
-      this.last = { inputs, tree: this.last.tree };
+    const filter = this.prefixFilter;
+    const last = this.last;
+    // A change on none of our shortest paths leaves the routes as they are (spf-skip.ts): decided
+    // from the LSDB's journal, without a pass over the whole LSDB (a shared router process does
+    // this for a hundred routers per flooded LSA).
+    if (last && !changes.prefixes && sameLocalLinks(last.localLinks, localLinks)
+      && (!filter || last.prefixes.every((p) => filter(p.lsa) === p.entries))
+      && !adjacencyChangesMatter(this.c.name.key, changes.adjacency, (k) => lsdb.adjacencyOf(k), last.tree)) {
+      this.last = { ...last, localLinks };
       this.c.counters.spfSkipped++;
-      this.c.event({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: this.ribEntries.length, routers: this.last.tree.distances.size, fibChanges: 0, skipped: true });
+      this.c.event({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: this.ribEntries.length, routers: last.tree.distances.size, fibChanges: 0, skipped: true });
       return;
     }
-    const { rib, distances, firstHops } = runSpf({ self: this.c.name, adjacencies, prefixes, localLinks });
+    const entries = lsdb.all().map((e) => e.lsa);
+    const adjacencies = entries.flatMap((l) => (l.kind === 'adjacency' ? [l] : []));
+    const prefixLsas = entries.flatMap((l) => (l.kind === 'prefix' ? [l] : []));
+    const used = prefixLsas.map((lsa) => ({ lsa, entries: filter ? filter(lsa) : lsa.prefixes }));
+    const { rib, distances, firstHops } = runSpf({
+      self: this.c.name, adjacencies, prefixes: used.map((p) => ({ origin: p.lsa.origin, prefixes: p.entries })), localLinks,
+    });
     const fib = buildFib(rib);
     const fibChanges = fibDiff(this.fibTrie, fib);
     this.ribEntries = rib;
     this.fibTrie = fib;
-    this.last = { inputs, tree: { distances, firstHops } };
+    this.last = { tree: { distances, firstHops }, localLinks, prefixes: used };
     this.c.counters.spfRuns++;
     this.c.event({ type: 'spf', durationMs: performance.now() - t0, waitedMs, routes: rib.length, routers: distances.size, fibChanges });
   }

@@ -54,26 +54,37 @@ export function routesMayChange(self: string, prev: SpfInputs, next: SpfInputs, 
   if (!sameLocalLinks(prev.localLinks, next.localLinks)) return true;
   if (prev.prefixes.size !== next.prefixes.size) return true;
   for (const [k, e] of next.prefixes) if (prev.prefixes.get(k) !== e) return true;
-  const changed = new Set<string>();
-  for (const [k, x] of next.adjacencies) if (prev.adjacencies.get(k)?.lsa !== x.lsa) changed.add(k);
-  for (const k of prev.adjacencies.keys()) if (!next.adjacencies.has(k)) changed.add(k);
+  const changed = new Map<string, readonly AdjacencyEntry[] | undefined>();
+  for (const [k, x] of next.adjacencies) if (prev.adjacencies.get(k)?.lsa !== x.lsa) changed.set(k, prev.adjacencies.get(k)?.neighbors);
+  for (const [k, x] of prev.adjacencies) if (!next.adjacencies.has(k)) changed.set(k, x.neighbors);
+  return adjacencyChangesMatter(self, changed, (k) => next.adjacencies.get(k)?.neighbors, tree);
+}
+
+/**
+ * The core of routesMayChange for a router that knows what changed (its LSDB's journal):
+ * `changed` maps each origin whose adjacency LSA changed to the neighbors it listed before
+ * (undefined: it had none); `current` gives any origin's list now.
+ */
+export function adjacencyChangesMatter(self: string, changed: ReadonlyMap<string, readonly AdjacencyEntry[] | undefined>,
+  current: (origin: string) => readonly AdjacencyEntry[] | undefined, tree: SpfTree): boolean {
   if (changed.size === 0) return false;
   if (changed.has(self)) return true;
+  const before = (k: string) => (changed.has(k) ? changed.get(k) : current(k));
   const d = (k: string) => tree.distances.get(k) ?? Infinity;
   const gone: [string, string, number][] = [];
   const added: [string, string, number][] = [];
   const seen = new Set<string>();
-  for (const u of changed) {
+  for (const u of changed.keys()) {
     const others = new Set<string>();
-    for (const e of prev.adjacencies.get(u)?.neighbors ?? []) others.add(e.neighbor.key);
-    for (const e of next.adjacencies.get(u)?.neighbors ?? []) others.add(e.neighbor.key);
+    for (const e of before(u) ?? []) others.add(e.neighbor.key);
+    for (const e of current(u) ?? []) others.add(e.neighbor.key);
     for (const v of others) {
       if (v === self) return true;
       for (const [a, b] of [[u, v], [v, u]] as const) {
         if (seen.has(`${a} ${b}`)) continue;
         seen.add(`${a} ${b}`);
-        const co = edgeCost(prev, a, b);
-        const cn = edgeCost(next, a, b);
+        const co = edgeCost(before, a, b);
+        const cn = edgeCost(current, a, b);
         if (co === cn) continue;
         if (!(co > 0 && cn > 0)) return true; // zero or negative costs: no shortcut
         if (cn < co) added.push([a, b, cn]);
@@ -88,11 +99,11 @@ export function routesMayChange(self: string, prev: SpfInputs, next: SpfInputs, 
     const db = d(b);
     const hops = new Set<number>();
     let preds = 0;
-    for (const e of next.adjacencies.get(b)?.neighbors ?? []) {
+    for (const e of current(b) ?? []) {
       const x = e.neighbor.key;
       if (from.has(x) || d(x) === Infinity) continue;
-      const c = edgeCost(next, x, b);
-      if (c !== edgeCost(prev, x, b) || d(x) + c !== db) continue;
+      const c = edgeCost(current, x, b);
+      if (c !== edgeCost(before, x, b) || d(x) + c !== db) continue;
       if (x === self) return true;
       preds++;
       for (const h of tree.firstHops.get(x) ?? []) hops.add(h);
@@ -106,15 +117,15 @@ export function routesMayChange(self: string, prev: SpfInputs, next: SpfInputs, 
 }
 
 /** Cost of the usable directed edge a→b (a lists b, b lists a), Infinity when there is none. */
-function edgeCost(g: SpfInputs, a: string, b: string): number {
-  const la = g.adjacencies.get(a)?.neighbors;
-  const lb = g.adjacencies.get(b)?.neighbors;
+function edgeCost(lists: (origin: string) => readonly AdjacencyEntry[] | undefined, a: string, b: string): number {
+  const la = lists(a);
+  const lb = lists(b);
   if (!la || !lb || !lb.some((e) => e.neighbor.key === a)) return Infinity;
   let c = Infinity;
   for (const e of la) if (e.neighbor.key === b && e.cost < c) c = e.cost;
   return c;
 }
 
-function sameLocalLinks(a: readonly LocalLink[], b: readonly LocalLink[]): boolean {
+export function sameLocalLinks(a: readonly LocalLink[], b: readonly LocalLink[]): boolean {
   return a.length === b.length && a.every((l, i) => l.iface === b[i]!.iface && l.cost === b[i]!.cost && l.neighbor.key === b[i]!.neighbor.key);
 }

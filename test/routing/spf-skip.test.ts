@@ -132,3 +132,64 @@ describe('routing: SPF skipped for changes on none of our shortest paths', () =>
     assert.ok(ran < 60, `${ran} of 254 ran SPF`);
   });
 });
+
+describe('routing: route computation with the LSDB journal (Routes, skip or run)', () => {
+  it('keeps routes equal to a full SPF over the LSDB through 300 random LSA installs, flushes and expiries', async () => {
+    const { Lsdb, newCounters } = await import('../../src/routing/index.js');
+    const { Routes } = await import('../../src/routing/routes.js');
+    const rnd = rng(7);
+    const n = 14;
+    const lsdb = new Lsdb();
+    const counters = newCounters();
+    let now = 0;
+    const seq = new Map<number, bigint>();
+    const timers = { spfInitialHoldMs: 0, spfMaxHoldMs: 0 } as never;
+    const c = { name: R(0), timers, counters, lsdb, crypto: {} as never, now: () => now, send: () => true, event: () => undefined };
+    // Our own links: to r1 and r2, always up (both list us back, below).
+    const local: LocalLink[] = [{ iface: 'eth1', neighbor: R(1), cost: 1 }, { iface: 'eth2', neighbor: R(2), cost: 2 }];
+    const rt = new Routes(c, () => local);
+    const lists: Lists = new Map();
+    for (let u = 0; u < n; u++) lists.set(u, []);
+    const put = (u: number, lifetimeS = 100) => {
+      const s = (seq.get(u) ?? 0n) + 1n;
+      seq.set(u, s);
+      lsdb.install({ kind: 'adjacency', origin: R(u), seq: s, lifetimeS, signature: new Uint8Array(64), neighbors: (lists.get(u) ?? []).map((e) => ({ neighbor: R(e.v), cost: e.cost })) }, now, u === 0);
+    };
+    lists.set(0, [{ v: 1, cost: 1 }, { v: 2, cost: 2 }]);
+    for (let u = 1; u < n; u++) for (let v = u + 1; v < n; v++) if (rnd() < 0.3) { lists.get(u)!.push({ v, cost: 1 + Math.floor(rnd() * 3) }); lists.get(v)!.push({ v: u, cost: 1 + Math.floor(rnd() * 3) }); }
+    lists.get(1)!.push({ v: 0, cost: 1 });
+    lists.get(2)!.push({ v: 0, cost: 1 });
+    for (let u = 0; u < n; u++) put(u);
+    const check = (what: string) => {
+      rt.request(now);
+      rt.runIfDue();
+      const adjacencies = lsdb.all().map((e) => e.lsa).filter((l) => l.kind === 'adjacency');
+      const full = runSpf({ self: R(0), adjacencies, prefixes: [], localLinks: local });
+      assert.equal(routes(rt.rib()), routes(full.rib), what);
+    };
+    check('start');
+    for (let step = 0; step < 300; step++) {
+      now += 1000;
+      const u = 3 + Math.floor(rnd() * (n - 3));
+      const what = rnd();
+      const l = lists.get(u)!;
+      if (what < 0.3 && l.length) {
+        const [e] = l.splice(Math.floor(rnd() * l.length), 1);
+        if (e!.v >= 3) { lists.set(e!.v, lists.get(e!.v)!.filter((x) => x.v !== u)); put(e!.v); }
+        put(u);
+      } else if (what < 0.6) {
+        const v = 1 + Math.floor(rnd() * (n - 1));
+        if (v !== u && !l.some((x) => x.v === v)) { l.push({ v, cost: 1 + Math.floor(rnd() * 3) }); lists.get(v)!.push({ v: u, cost: 1 + Math.floor(rnd() * 3) }); put(v); put(u); }
+      } else if (what < 0.85 && l.length) {
+        const k = Math.floor(rnd() * l.length);
+        l[k] = { ...l[k]!, cost: 1 + Math.floor(rnd() * 4) };
+        put(u);
+      } else if (what < 0.93) put(u, 0); // flushed
+      else { lsdb.install({ kind: 'adjacency', origin: R(u), seq: (seq.get(u) ?? 0n) + 1n, lifetimeS: 1, signature: new Uint8Array(64), neighbors: [] }, now); seq.set(u, (seq.get(u) ?? 0n) + 1n); now += 2000; lsdb.expire(now); }
+      check(`step ${step}`);
+    }
+    assert.ok(counters.spfSkipped > 20, `skipped ${counters.spfSkipped}`);
+    assert.ok(counters.spfRuns > 20, `ran ${counters.spfRuns}`);
+    console.log(`      ${counters.spfRuns} SPF runs, ${counters.spfSkipped} skipped`);
+  });
+});
