@@ -5,14 +5,14 @@
  * (`docker kill`). The fault's time is taken inside the namespace right before the command;
  * the FIB changes come from the routers' own log lines ("spf run: N fib entries changed").
  * Prints figures and one JSON line; asserts nothing (it does check the FIBs end up right).
- *   scripts/bench-convergence
+ *   scripts/bench-convergence [--hosting auto|container|shared]   (the grid's; figure2 stays as written)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab, PROJECT_DIR } from '../src/lab/index.js';
-import { generateTopology, topologyToYaml } from '../src/topology/index.js';
+import { generateTopology, topologyToYaml, type HostingMode } from '../src/topology/index.js';
 import { configsFromYaml, exec, expectedFibs, forgetPid, lastFibChange, pidOf, routers, waitFibs } from '../test/node/lab-routing.js';
 
 const QUIET_MS = 3_000; // > 2 x the SPF max hold: every router is back to its fast path
@@ -74,10 +74,11 @@ async function measure(file: string, name: string, link: [string, string, string
 const dir = mkdtempSync(join(tmpdir(), 'damc-bench-conv-'));
 try {
   const grid = join(dir, 'grid50.yaml');
-  writeFileSync(grid, topologyToYaml(generateTopology({ shape: 'grid', nodes: 50 })));
+  const hosting = process.argv.includes('--hosting') ? process.argv[process.argv.indexOf('--hosting') + 1] : undefined;
+  writeFileSync(grid, topologyToYaml({ ...generateTopology({ shape: 'grid', nodes: 50 }), ...(hosting ? { hosting: hosting as HostingMode } : {}) }));
   const f = await measure(join(PROJECT_DIR, 'topologies/figure2.yaml'), `bench-conv-f2-${process.pid}`, ['sg1', 'eth3', 'sr1', 'eth1'], 'sr1');
   const g = await measure(grid, `bench-conv-g50-${process.pid}`, ['sr23', 'eth2', 'sr22', 'eth3'], 'sr23');
-  console.log(JSON.stringify({ carrier_ms: f[0], silent_ms: f[1], crash_ms: f[2], grid_carrier_ms: g[0], grid_silent_ms: g[1], grid_crash_ms: g[2] }));
+  console.log(JSON.stringify({ carrier_ms: f[0], silent_ms: f[1], crash_ms: f[2], grid_carrier_ms: g[0], grid_silent_ms: g[1], grid_crash_ms: g[2], ...(hosting ? { grid_hosting: hosting } : {}) }));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -95,7 +95,17 @@ export async function startRouter(cfg: NodeConfig, log: Logger, place: RouterPla
     faces, serviceFaces, watcher: relay, scheduler: realScheduler, seqStore: new FileSeqStore(place.stateDir), log, controlPath: place.controlPath,
     ...(place.proxy ? { proxy: place.proxy } : {}),
   });
-  await node.start();
+  const closeFaces = () => { for (const f of [...fabric.map((n) => node.host.face(n)), ...serviceFaces]) try { f?.close(); } catch { /* gone */ } };
+  try {
+    await node.start();
+  } catch (e) {
+    // A router that cannot start (its control socket refused, say) lets go of what it opened:
+    // in a shared process its sockets would keep its container's namespace alive.
+    node.stop({ crash: true });
+    watcher.close();
+    closeFaces();
+    throw e;
+  }
   for (const n of fabric) if (!within(() => interfaceState(n)).up) node.host.linkChange(n, false);
   return {
     node,
@@ -104,8 +114,7 @@ export async function startRouter(cfg: NodeConfig, log: Logger, place: RouterPla
       watcher.close();
       relay.close();
       // A graceful stop's flush frames are queued: they leave at the end of this turn.
-      const all = [...fabric.map((n) => node.host.face(n)), ...serviceFaces];
-      setImmediate(() => { for (const f of all) try { f?.close(); } catch { /* gone */ } });
+      setImmediate(closeFaces);
     },
   };
 }
