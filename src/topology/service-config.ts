@@ -1,5 +1,5 @@
 /** The service plane's part of a node config: a pod's instances and program, an SG's pods. */
-import type { NodeConfig } from '../node/config.js';
+import type { NodeConfig } from '../config/index.js';
 import type { AddressPlan } from './address-plan.js';
 import type { ResolvedNode, ResolvedTopology } from './resolved.js';
 
