@@ -80,7 +80,7 @@ async function waitStarted(labDir: string, pool: string, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pid = readPid(f.pid);
-    if (pid === undefined || !alive(pid)) {
+    if (pid === undefined || !processAlive(pid)) {
       throw new LabError('POOL_EXITED', `the shared router process ${pool} exited while starting: ${lastLine(f.log)}`, `its log is ${f.log}`);
     }
     const st = await status(f.socket);
@@ -132,8 +132,8 @@ export async function stopPools(labDir: string): Promise<string[]> {
       continue;
     }
     const deadline = Date.now() + 2_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* ended meanwhile */ }
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (processAlive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* ended meanwhile */ }
     ended.push(file.replace(/\.pid$/, ''));
   }
   return ended;
@@ -149,10 +149,10 @@ function isPool(pid: number, labDir: string): boolean {
   }
 }
 
-function alive(pid: number): boolean {
+/** Is the process running (a zombie, ended but not yet reaped by its parent, is not)? */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    // A zombie (ended, not yet reaped by its parent) is not alive.
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;

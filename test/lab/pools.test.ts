@@ -8,17 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_DIR } from '../../src/lab/index.js';
-import { poolFiles, startPools, stopPools } from '../../src/lab/pools.js';
+import { poolFiles, processAlive as alive, startPools, stopPools } from '../../src/lab/pools.js';
 import { LabError } from '../../src/util/errors.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('lab: shared router processes (pools), no Docker', function () {
   this.timeout(30_000);

@@ -10,16 +10,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerContext, Lab, PROJECT_DIR } from '../../src/lab/index.js';
+import { processAlive as alive } from '../../src/lab/pools.js';
 import { configsFromYaml, ctlJson, exec, forgetPid, expectedFibs, routers, run, waitFibs } from './lab-routing.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('routing @docker figure2 with hosting: shared (SR routers in shared processes)', function () {
   this.timeout(120_000);
